@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { IMPLEMENTED_TASKS, parseReproduceArgs } from './args.js';
+import { UsageError } from './errors.js';
+
+describe('parseReproduceArgs', () => {
+  it('defaults to every implemented task at paper settings, seed 0', () => {
+    const o = parseReproduceArgs([]);
+    expect(o.tasks).toEqual(IMPLEMENTED_TASKS);
+    expect(o.steps).toBeUndefined();
+    expect(o.seed).toBe(0);
+    expect(o.quick).toBe(false);
+  });
+
+  it('reads tasks, steps, seed and quick', () => {
+    const o = parseReproduceArgs([
+      '--tasks',
+      'pendulum,mass-spring',
+      '--steps',
+      '30',
+      '--seed',
+      '4',
+      '--quick',
+    ]);
+    expect(o.tasks).toEqual(['pendulum', 'mass-spring']);
+    expect(o.steps).toBe(30);
+    expect(o.seed).toBe(4);
+    expect(o.quick).toBe(true);
+  });
+
+  it.each([
+    [['--tasks', 'double-pendulum'], /unknown or not yet implemented task "double-pendulum"/],
+    [['--steps=-3'], /--steps must be an integer/],
+    [['--steps', '-3'], /--steps/],
+    [['--steps', '1e3'], /--steps must be an integer/],
+    [['--seed', 'x'], /--seed must be an integer/],
+    [['--frobnicate'], /Unknown option '--frobnicate'.*--help/],
+    [['--tasks', ','], /at least one task/],
+  ])('rejects %j with a UsageError that says what to do', (argv, message) => {
+    expect(() => parseReproduceArgs(argv)).toThrow(UsageError);
+    expect(() => parseReproduceArgs(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+
+/** The tasks this app can run today (later issues add the others). */
+export const IMPLEMENTED_TASKS = ['mass-spring', 'pendulum'] as const;
+export type ImplementedTask = (typeof IMPLEMENTED_TASKS)[number];
+
+export interface ReproduceOptions {
+  readonly tasks: readonly ImplementedTask[];
+  /** Training steps; undefined = each task's paper setting. */
+  readonly steps: number | undefined;
+  readonly seed: number;
+  readonly quick: boolean;
+  readonly outDir: string | undefined;
+  readonly help: boolean;
+}
+
+export const USAGE = `Usage: pnpm turbo run reproduce -- [options]
+       (or, after a build: node apps/reproduce/dist/main.js [options])
+
+Trains the baseline and the HNN for each task at the paper's settings and writes
+results/table1.json and results/table1.md (rows of other tasks are kept).
+
+Options:
+  --tasks LIST   comma-separated task ids (default: all implemented: ${IMPLEMENTED_TASKS.join(',')})
+  --steps N      training steps for every task (default: the paper's, 2000 for these tasks)
+  --seed N       seed for data, initialisation and metrics (default 0)
+  --quick        a small smoke run (200 steps) written under results/quick/
+  --out DIR      write results somewhere else
+  -h, --help     show this help
+`;
+
+function parseInteger(name: string, value: string, min: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        tasks: { type: 'string' },
+        steps: { type: 'string' },
+        seed: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`${msg}. Run with --help for the options.`);
+  }
+  const { values } = parsed;
+  let tasks: ImplementedTask[] = [...IMPLEMENTED_TASKS];
+  if (values.tasks !== undefined) {
+    const requested = values.tasks
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t.length > 0);
+    if (requested.length === 0) throw new UsageError('--tasks needs at least one task id');
+    tasks = requested.map((t) => {
+      if (!(IMPLEMENTED_TASKS as readonly string[]).includes(t)) {
+        throw new UsageError(
+          `unknown or not yet implemented task "${t}"; choose from ${IMPLEMENTED_TASKS.join(', ')}`,
+        );
+      }
+      return t as ImplementedTask;
+    });
+    tasks = [...new Set(tasks)];
+  }
+  return {
+    tasks,
+    steps: values.steps === undefined ? undefined : parseInteger('steps', values.steps, 1),
+    seed: values.seed === undefined ? 0 : parseInteger('seed', values.seed, 0),
+    quick: values.quick ?? false,
+    outDir: values.out,
+    help: values.help ?? false,
+  };
+}

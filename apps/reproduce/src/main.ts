@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { initBackend } from '@hnn/core';
+import { renderTable1Markdown, type Table1Row } from '@hnn/eval';
+import { USAGE, parseReproduceArgs } from './args.js';
+import { UsageError } from './errors.js';
+import { ResultsFileError, saveRows } from './results.js';
+import { runTask } from './run-task.js';
+import { TASKS } from './tasks.js';
+
+const QUICK_STEPS = 200;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const options = parseReproduceArgs(argv);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const appDir = fileURLToPath(new URL('..', import.meta.url));
+  const baseDir = options.outDir ? resolve(options.outDir) : join(appDir, 'results');
+  const outDir = options.quick ? join(baseDir, 'quick') : baseDir;
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+
+  const backend = await initBackend();
+  log(`backend: ${backend.name}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
+  log(`writing to ${outDir}`);
+
+  const rows: Table1Row[] = [];
+  let table = null;
+  for (const id of options.tasks) {
+    const spec = TASKS[id];
+    const steps = options.steps ?? (options.quick ? QUICK_STEPS : spec.steps);
+    const row = await runTask(spec, { steps, seed: options.seed, backend: backend.name, log });
+    rows.push(row);
+    // Save after every task so a later failure or Ctrl-C keeps the finished rows.
+    table = await saveRows(outDir, [row], { backend: backend.name, seed: options.seed });
+  }
+  if (table) {
+    log('\nTable 1 (ours beside the paper):\n');
+    log(renderTable1Markdown({ ...table, rows }));
+    log(`wrote ${join(outDir, 'table1.json')} and table1.md`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError || err instanceof ResultsFileError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

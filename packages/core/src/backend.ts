@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs';
+import { BackendUnavailableError, InvalidInputError } from './errors.js';
+
+/** The TensorFlow.js backends @hnn/core knows how to pick, fastest first. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+export interface BackendInfo {
+  readonly name: BackendName;
+  /** Why a faster backend was not used (only when 'auto' fell back, or a preference failed). */
+  readonly fallbackReason?: string;
+}
+
+const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+// The native binding is an optional dependency that cannot install everywhere; keeping the
+// specifier in a variable stops TypeScript and bundlers from requiring it at build time.
+const TFJS_NODE = '@tensorflow/tfjs-node';
+const TFJS_WASM = '@tensorflow/tfjs-backend-wasm';
+
+let current: BackendInfo | undefined;
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const firstLine = text.split('\n', 1)[0] ?? text;
+  return firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine;
+}
+
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  try {
+    if (name === 'tensorflow') await import(TFJS_NODE);
+    if (name === 'wasm') await import(TFJS_WASM);
+    const ok = await tf.setBackend(name);
+    if (!ok) return `tf.setBackend('${name}') returned false`;
+    await tf.ready();
+    return tf.getBackend() === name ? undefined : `active backend is ${tf.getBackend()}`;
+  } catch (error) {
+    return describe(error);
+  }
+}
+
+function parsePreference(value: string, source: string): BackendPreference {
+  const found = BACKEND_PREFERENCES.find((p) => p === value);
+  if (found === undefined) {
+    throw new InvalidInputError(
+      `Unknown backend '${value}' (from ${source}); use one of ${BACKEND_PREFERENCES.join(', ')}.`,
+    );
+  }
+  return found;
+}
+
+/**
+ * Selects the TensorFlow.js backend: @tensorflow/tfjs-node when it imports (an optional
+ * dependency whose native library download fails on some machines), else wasm, else the pure-JS
+ * cpu backend. An explicit preference (argument, else env HNN_BACKEND) is tried first and falls
+ * back the same way, with the reason recorded. Logs one line naming the choice.
+ */
+export async function initBackend(preference?: BackendPreference): Promise<BackendInfo> {
+  const envValue = process.env.HNN_BACKEND;
+  const wanted =
+    preference !== undefined
+      ? parsePreference(preference, 'initBackend argument')
+      : envValue !== undefined && envValue !== ''
+        ? parsePreference(envValue, 'env HNN_BACKEND')
+        : 'auto';
+  const order: BackendName[] =
+    wanted === 'auto'
+      ? ['tensorflow', 'wasm', 'cpu']
+      : [wanted, ...(['tensorflow', 'wasm', 'cpu'] as const).filter((n) => n !== wanted)];
+
+  const failures: string[] = [];
+  for (const name of order) {
+    const failure = await tryBackend(name);
+    if (failure === undefined) {
+      current = failures.length === 0 ? { name } : { name, fallbackReason: failures.join('; ') };
+      console.info(
+        `[@hnn/core] TensorFlow.js backend: ${name}` +
+          (current.fallbackReason === undefined ? '' : ` (${current.fallbackReason})`),
+      );
+      return current;
+    }
+    failures.push(`${name} unavailable: ${failure}`);
+  }
+  throw new BackendUnavailableError(
+    `No TensorFlow.js backend could be initialised (${failures.join('; ')}). ` +
+      'Reinstall @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm.',
+  );
+}
+
+/** The backend chosen by the last initBackend call, or undefined before the first one. */
+export function getBackendInfo(): BackendInfo | undefined {
+  return current;
+}
+
+/** Initialises the default backend once if nobody has; returns what is active. */
+export async function ensureBackend(): Promise<BackendInfo> {
+  return current ?? (await initBackend());
+}

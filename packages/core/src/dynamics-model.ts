@@ -1,0 +1,24 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Float64Dynamics } from './float64.js';
+import type { Mlp } from './mlp.js';
+
+/** What the HNN and the baseline have in common: a learned vector field dx/dt = f(x). */
+export interface DynamicsModel {
+  readonly kind: 'hnn' | 'baseline';
+  /** State dimension (for an HNN, 2 x the number of coordinates q). */
+  readonly inputDim: number;
+  readonly hiddenDim: number;
+  readonly mlp: Mlp;
+  /** Trainable variables, [W1, b1, W2, b2, W3]. */
+  readonly variables: readonly tf.Variable[];
+  /**
+   * Predicted dx/dt for a batch (batch x inputDim), differentiable with respect to `variables`
+   * (for the HNN this is a second-order derivative, computed correctly).
+   */
+  timeDerivative(x: tf.Tensor2D): tf.Tensor2D;
+  /** Snapshot of the current weights as a float64 plain-JS evaluator (fast single-state calls). */
+  toFloat64(): Float64Dynamics;
+  getWeights(): Float32Array[];
+  setWeights(weights: readonly ArrayLike<number>[]): void;
+  dispose(): void;
+}

@@ -1,0 +1,29 @@
+/** Base class of every error @hnn/core throws on purpose, so callers can catch them as a group. */
+export class HnnCoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An argument has the wrong shape, length or value (e.g. NaN in training data). */
+export class InvalidInputError extends HnnCoreError {}
+
+/** The requested TensorFlow.js backend could not be initialised. */
+export class BackendUnavailableError extends HnnCoreError {}
+
+/** The training loss became NaN or infinite; parameters are left as they were before that step. */
+export class TrainingDivergedError extends HnnCoreError {
+  readonly step: number;
+  readonly loss: number;
+
+  constructor(step: number, loss: number, learningRate: number) {
+    super(
+      `Training diverged at step ${step}: loss is ${loss}. ` +
+        `Lower the learning rate (now ${learningRate}), rescale the data to order 1, ` +
+        'or check the targets for outliers.',
+    );
+    this.step = step;
+    this.loss = loss;
+  }
+}

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs';
+import type { DynamicsModel } from './dynamics-model.js';
+import { InvalidInputError } from './errors.js';
+import { float64HamiltonianField } from './float64.js';
+import type { Float64Dynamics } from './float64.js';
+import { matMul } from './mat-mul.js';
+import { createMlp } from './mlp.js';
+import type { Mlp } from './mlp.js';
+import { symplecticFromGradient, symplecticGradient } from './symplectic-gradient.js';
+
+/**
+ * How an HNN computes dH/dx so that the loss's parameter gradient (a second derivative) is right:
+ * - 'explicit': dH/dx written out as forward ops (backpropagation through the MLP by hand), so
+ *   training needs only a first-order tf.variableGrads. The default: faster on wasm.
+ * - 'autodiff': tf.grad of H built with secondOrderTanh, nested inside tf.variableGrads.
+ */
+export type HnnGradientMethod = 'explicit' | 'autodiff';
+
+export interface HnnOptions {
+  /** State dimension, even: x = (q, p). */
+  readonly inputDim: number;
+  readonly hiddenDim?: number;
+  readonly seed: number;
+  readonly gradientMethod?: HnnGradientMethod;
+}
+
+/** Hamiltonian Neural Network: an MLP H(x) -> scalar; dx/dt is its symplectic gradient. */
+export interface HnnModel extends DynamicsModel {
+  readonly kind: 'hnn';
+  readonly gradientMethod: HnnGradientMethod;
+  /** H(x) for a batch (batch x inputDim) -> (batch). */
+  hamiltonian(x: tf.Tensor2D): tf.Tensor1D;
+  /** dH/dx for a batch (batch x inputDim). */
+  hamiltonianGradient(x: tf.Tensor2D): tf.Tensor2D;
+}
+
+export function createHnn(options: HnnOptions): HnnModel {
+  const { inputDim, hiddenDim = 200, seed, gradientMethod = 'explicit' } = options;
+  if (!Number.isInteger(inputDim) || inputDim < 2 || inputDim % 2 !== 0) {
+    throw new InvalidInputError(
+      `An HNN's inputDim is the size of (q, p) and must be an even integer >= 2, got ${inputDim}.`,
+    );
+  }
+  if (gradientMethod !== 'explicit' && gradientMethod !== 'autodiff') {
+    throw new InvalidInputError(
+      `Unknown gradientMethod '${String(gradientMethod)}'; use 'explicit' or 'autodiff'.`,
+    );
+  }
+  const mlp = createMlp({ inputDim, outputDim: 1, hiddenDim, seed });
+  return new Hnn(mlp, inputDim, hiddenDim, gradientMethod);
+}
+
+class Hnn implements HnnModel {
+  readonly kind = 'hnn';
+  readonly variables: readonly tf.Variable[];
+
+  constructor(
+    readonly mlp: Mlp,
+    readonly inputDim: number,
+    readonly hiddenDim: number,
+    readonly gradientMethod: HnnGradientMethod,
+  ) {
+    this.variables = mlp.variables;
+  }
+
+  hamiltonian(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => tf.reshape(this.mlp.apply(x), [-1]));
+  }
+
+  hamiltonianGradient(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.gradientMethod === 'autodiff') {
+      return tf.tidy(
+        () => tf.grad((xx) => tf.sum(this.mlp.apply(xx as tf.Tensor2D)))(x) as tf.Tensor2D,
+      );
+    }
+    return tf.tidy(() => {
+      // Forward, keeping the activations h_l = tanh(h_{l-1} W_l + b_l).
+      const layers = this.mlp.layers;
+      const last = layers.length - 1;
+      const hs: tf.Tensor2D[] = [x];
+      for (let l = 0; l < last; l++) {
+        const { w, b } = layers[l] as (typeof layers)[number];
+        const prev = hs[l] as tf.Tensor2D;
+        const a = matMul(prev, w);
+        hs.push(tf.tanh(b === undefined ? a : tf.add(a, b)) as tf.Tensor2D);
+      }
+      // Backward by hand for the scalar output H = h_last W_last (W_last is hidden x 1):
+      // g <- (g * (1 - h^2)) W^T. Only tf.tanh's forward value is used, so variableGrads over
+      // this expression is a first-order gradient, which TensorFlow.js computes correctly.
+      let g: tf.Tensor2D = tf.reshape((layers[last] as (typeof layers)[number]).w, [1, -1]);
+      for (let l = last - 1; l >= 0; l--) {
+        const h = hs[l + 1] as tf.Tensor2D;
+        const da: tf.Tensor2D = tf.mul(g, tf.sub(1, tf.square(h)));
+        g = matMul(da, tf.transpose((layers[l] as (typeof layers)[number]).w));
+      }
+      return g;
+    });
+  }
+
+  timeDerivative(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.gradientMethod === 'autodiff') {
+      return symplecticGradient((xx) => this.mlp.apply(xx), x);
+    }
+    return tf.tidy(() => symplecticFromGradient(this.hamiltonianGradient(x)));
+  }
+
+  toFloat64(): Float64Dynamics {
+    return float64HamiltonianField(this.mlp.toFloat64Weights());
+  }
+
+  getWeights(): Float32Array[] {
+    return this.mlp.getWeights();
+  }
+
+  setWeights(weights: readonly ArrayLike<number>[]): void {
+    this.mlp.setWeights(weights);
+  }
+
+  dispose(): void {
+    this.mlp.dispose();
+  }
+}

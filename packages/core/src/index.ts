@@ -1,0 +1,27 @@
+export { Adam } from './adam.js';
+export type { AdamOptions } from './adam.js';
+export { getBackendInfo, initBackend } from './backend.js';
+export type { BackendInfo, BackendName, BackendPreference } from './backend.js';
+export { createBaseline } from './baseline.js';
+export type { BaselineModel, BaselineOptions } from './baseline.js';
+export type { SampleArray } from './data.js';
+export type { DynamicsModel } from './dynamics-model.js';
+export {
+  BackendUnavailableError,
+  HnnCoreError,
+  InvalidInputError,
+  TrainingDivergedError,
+} from './errors.js';
+export { float64DirectField, float64HamiltonianField } from './float64.js';
+export type { Float64Dynamics, Float64MlpWeights } from './float64.js';
+export { createHnn } from './hnn.js';
+export type { HnnGradientMethod, HnnModel, HnnOptions } from './hnn.js';
+export { mseLoss } from './loss.js';
+export { createMlp } from './mlp.js';
+export type { DenseLayer, Mlp, MlpOptions, TanhKind } from './mlp.js';
+export { orthogonalTorchLayout, orthogonalWeight } from './orthogonal.js';
+export { predict } from './predict.js';
+export { symplecticFromGradient, symplecticGradient } from './symplectic-gradient.js';
+export { secondOrderTanh } from './tanh.js';
+export { train } from './train.js';
+export type { TrainHistoryEntry, TrainOptions, TrainProgress, TrainResult } from './train.js';

@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs';
+import { RandomState } from '@hnn/random';
+import { InvalidInputError } from './errors.js';
+import type { Float64MlpWeights } from './float64.js';
+import { matMul } from './mat-mul.js';
+import { orthogonalWeight } from './orthogonal.js';
+import { secondOrderTanh } from './tanh.js';
+
+export interface MlpOptions {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  /** Width of each hidden layer (the paper: 200). */
+  readonly hiddenDim?: number;
+  /** Number of hidden layers (the paper: 2). */
+  readonly hiddenLayers?: number;
+  /** Seed of the RandomState that draws the orthogonal weights, layer 1 first. */
+  readonly seed: number;
+}
+
+/**
+ * Which tanh a forward pass uses: 'second-order' (safe to differentiate twice, see
+ * {@link secondOrderTanh}) or TensorFlow.js's 'builtin' one (correct only for first-order
+ * gradients; slightly cheaper).
+ */
+export type TanhKind = 'second-order' | 'builtin';
+
+/** One dense layer: y = x @ w (+ b). w is (in x out). */
+export interface DenseLayer {
+  readonly w: tf.Variable<tf.Rank.R2>;
+  readonly b: tf.Variable<tf.Rank.R1> | undefined;
+}
+
+/**
+ * The paper's MLP: input -> hidden -> ... -> output with tanh, orthogonal weights (as
+ * torch.nn.init.orthogonal_), zero biases, and no bias on the last layer.
+ */
+export interface Mlp {
+  /** Layer widths, input first: [inputDim, hiddenDim, hiddenDim, outputDim] by default. */
+  readonly sizes: readonly number[];
+  readonly layers: readonly DenseLayer[];
+  /** Trainable variables in the order [W1, b1, W2, b2, ..., W_last]. */
+  readonly variables: readonly tf.Variable[];
+  /** Forward pass (batch x inputDim) -> (batch x outputDim). */
+  apply(x: tf.Tensor2D, tanh?: TanhKind): tf.Tensor2D;
+  /** Copies of the weights (float32) in the order of `variables`; W is (in x out) row-major. */
+  getWeights(): Float32Array[];
+  /** Replaces the weights; each array must match the length of its variable. */
+  setWeights(weights: readonly ArrayLike<number>[]): void;
+  /** The current weights in float64, for the float64 evaluators. */
+  toFloat64Weights(): Float64MlpWeights;
+  dispose(): void;
+}
+
+function checkPositiveInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidInputError(`${name} must be a positive integer, got ${value}.`);
+  }
+}
+
+/** Builds an MLP; weights drawn from one RandomState(seed), layer 1 first. */
+export function createMlp(options: MlpOptions): Mlp {
+  const { inputDim, outputDim, hiddenDim = 200, hiddenLayers = 2, seed } = options;
+  checkPositiveInteger('inputDim', inputDim);
+  checkPositiveInteger('outputDim', outputDim);
+  checkPositiveInteger('hiddenDim', hiddenDim);
+  checkPositiveInteger('hiddenLayers', hiddenLayers);
+  if (!Number.isInteger(seed) || seed < 0) {
+    throw new InvalidInputError(`seed must be a non-negative integer, got ${seed}.`);
+  }
+  const sizes = [inputDim, ...Array.from({ length: hiddenLayers }, () => hiddenDim), outputDim];
+  const rng = new RandomState(seed);
+  const layers: DenseLayer[] = [];
+  for (let l = 0; l < sizes.length - 1; l++) {
+    const nIn = sizes[l] as number;
+    const nOut = sizes[l + 1] as number;
+    const w = tf.tidy(() =>
+      tf.variable(
+        tf.tensor2d(Float32Array.from(orthogonalWeight(nIn, nOut, rng)), [nIn, nOut], 'float32'),
+      ),
+    );
+    const b =
+      l < sizes.length - 2
+        ? tf.tidy(() => tf.variable(tf.zeros<tf.Rank.R1>([nOut], 'float32')))
+        : undefined;
+    layers.push({ w, b });
+  }
+  return new MlpImpl(sizes, layers);
+}
+
+class MlpImpl implements Mlp {
+  readonly variables: readonly tf.Variable[];
+
+  constructor(
+    readonly sizes: readonly number[],
+    readonly layers: readonly DenseLayer[],
+  ) {
+    this.variables = layers.flatMap(({ w, b }) => (b === undefined ? [w] : [w, b]));
+  }
+
+  apply(x: tf.Tensor2D, tanh: TanhKind = 'second-order'): tf.Tensor2D {
+    return tf.tidy(() => {
+      const last = this.layers.length - 1;
+      let h: tf.Tensor2D = x;
+      this.layers.forEach(({ w, b }, l) => {
+        const a = b === undefined ? matMul(h, w) : tf.add(matMul(h, w), b);
+        h = (l === last ? a : tanh === 'builtin' ? tf.tanh(a) : secondOrderTanh(a)) as tf.Tensor2D;
+      });
+      return h;
+    });
+  }
+
+  getWeights(): Float32Array[] {
+    return this.variables.map((v) => Float32Array.from(v.dataSync()));
+  }
+
+  setWeights(weights: readonly ArrayLike<number>[]): void {
+    if (weights.length !== this.variables.length) {
+      throw new InvalidInputError(
+        `setWeights expects ${this.variables.length} arrays [W1, b1, ..., W_last], got ${weights.length}.`,
+      );
+    }
+    this.variables.forEach((v, i) => {
+      const data = weights[i] as ArrayLike<number>;
+      if (data.length !== v.size) {
+        throw new InvalidInputError(
+          `setWeights: array ${i} has length ${data.length}, expected ${v.size} (shape ${JSON.stringify(v.shape)}).`,
+        );
+      }
+      for (let k = 0; k < data.length; k++) {
+        if (!Number.isFinite(data[k])) {
+          throw new InvalidInputError(`setWeights: array ${i} holds a non-finite value at ${k}.`);
+        }
+      }
+    });
+    tf.tidy(() => {
+      this.variables.forEach((v, i) => {
+        v.assign(tf.tensor(Float32Array.from(weights[i] as ArrayLike<number>), v.shape, 'float32'));
+      });
+    });
+  }
+
+  toFloat64Weights(): Float64MlpWeights {
+    return {
+      sizes: this.sizes,
+      weights: this.variables.map((v) => Float64Array.from(v.dataSync())),
+    };
+  }
+
+  dispose(): void {
+    tf.dispose([...this.variables]);
+  }
+}

@@ -1,0 +1,42 @@
+import { solveDopri5, type OdeFunction } from '@hnn/integrators';
+import { MetricInputError } from './stats.js';
+
+export class RolloutError extends Error {
+  override name = 'RolloutError';
+}
+
+export interface RolloutOptions {
+  readonly rtol: number;
+  readonly atol: number;
+  readonly maxSteps?: number;
+}
+
+/**
+ * Integrates `field` from `x0` and returns the states at `tEval` (which must start at 0 and run
+ * to the end of the span). Uses the SciPy-compatible Dormand-Prince solver, as the reference's
+ * `solve_ivp` calls do.
+ */
+export function rollout(
+  field: OdeFunction,
+  x0: ArrayLike<number>,
+  tEval: Float64Array,
+  options: RolloutOptions,
+): Float64Array[] {
+  const tEnd = tEval[tEval.length - 1];
+  if (tEval.length < 2 || tEnd === undefined) {
+    throw new MetricInputError('a rollout needs at least two evaluation times');
+  }
+  const sol = solveDopri5(field, [tEval[0]!, tEnd], x0, {
+    tEval,
+    rtol: options.rtol,
+    atol: options.atol,
+    ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+  });
+  if (sol.status !== 'success') {
+    throw new RolloutError(
+      `rollout from [${Array.from(x0).join(', ')}] stopped at t=${sol.ts[sol.ts.length - 1] ?? tEval[0]} ` +
+        `(${sol.status}): ${sol.message}`,
+    );
+  }
+  return sol.ys;
+}

@@ -1,0 +1,151 @@
+import type { TaskId } from '@hnn/datasets';
+import type { MeanSe } from './stats.js';
+
+/** One model's results in a Table 1 row; all values unscaled (multiply by the row's scale to print). */
+export interface ModelResult {
+  readonly trainLoss: MeanSe;
+  readonly testLoss: MeanSe;
+  /** Energy MSE under the paper protocol (the reference notebooks, quirks included). */
+  readonly energyMse: MeanSe;
+  /** Energy MSE under the corrected protocol (true Hamiltonian, fixed horizon). */
+  readonly energyMseCorrected: MeanSe;
+  /** Coordinate MSE along the corrected-protocol rollouts. */
+  readonly coordMse: MeanSe;
+  readonly trainSeconds: number;
+  readonly msPerStep: number;
+}
+
+export interface PaperModelResult {
+  readonly trainLoss: MeanSe;
+  readonly testLoss: MeanSe;
+  readonly energyMse: MeanSe;
+}
+
+export interface Table1Row {
+  readonly task: TaskId;
+  /** Factor the paper multiplies losses (and energies) by when printing. */
+  readonly scale: number;
+  readonly steps: number;
+  readonly seed: number;
+  readonly backend: string;
+  readonly generatedAt: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly baseline: ModelResult;
+  readonly hnn: ModelResult;
+  readonly paper: { readonly baseline: PaperModelResult; readonly hnn: PaperModelResult } | null;
+}
+
+export interface Table1 {
+  readonly backend: string;
+  readonly seed: number;
+  readonly generatedAt: string;
+  readonly rows: readonly Table1Row[];
+}
+
+const ms = (mean: number, se: number, scale: number): MeanSe => ({
+  mean: mean / scale,
+  se: se / scale,
+});
+
+function paperRow(
+  scale: number,
+  b: [number, number, number, number, number, number],
+  h: [number, number, number, number, number, number],
+): { baseline: PaperModelResult; hnn: PaperModelResult } {
+  const model = (v: typeof b): PaperModelResult => ({
+    trainLoss: ms(v[0], v[1], scale),
+    testLoss: ms(v[2], v[3], scale),
+    energyMse: ms(v[4], v[5], scale),
+  });
+  return { baseline: model(b), hnn: model(h) };
+}
+
+/**
+ * The paper's Table 1 (Greydanus et al. 2019), unscaled. Printed values are x1e3, two-body x1e6;
+ * the pixel pendulum's losses are really x1e5 (a slip in the paper) and its energies x1e3.
+ * Order per model: train mean, se, test mean, se, energy mean, se (as printed).
+ */
+export const PAPER_TABLE1: Readonly<
+  Partial<Record<TaskId, { baseline: PaperModelResult; hnn: PaperModelResult }>>
+> = {
+  'mass-spring': paperRow(1e3, [37, 2, 37, 2, 170, 20], [37, 2, 36, 2, 0.38, 0.1]),
+  pendulum: paperRow(1e3, [33, 2, 35, 2, 42, 10], [33, 2, 36, 2, 25, 5]),
+  'real-pendulum': paperRow(1e3, [2.7, 0.2, 2.2, 0.3, 390, 7], [9.2, 0.5, 6.0, 0.6, 14, 5]),
+  'two-body': paperRow(1e6, [33, 1, 30, 0.1, 6.3e4, 3e4], [3.0, 0.1, 2.8, 0.1, 39, 5]),
+};
+
+/** Default print scale per task, as the paper's table. */
+export const TABLE1_SCALE: Readonly<Record<TaskId, number>> = {
+  'mass-spring': 1e3,
+  pendulum: 1e3,
+  'real-pendulum': 1e3,
+  'two-body': 1e6,
+  'three-body': 1e3,
+  'pixel-pendulum': 1e5,
+};
+
+const TASK_ORDER: readonly TaskId[] = [
+  'mass-spring',
+  'pendulum',
+  'real-pendulum',
+  'two-body',
+  'three-body',
+  'pixel-pendulum',
+];
+
+/** Replaces rows of the same task and keeps the others, in the paper's row order. */
+export function mergeTable1(
+  existing: Table1 | null,
+  rows: readonly Table1Row[],
+  meta: { backend: string; seed: number; generatedAt: string },
+): Table1 {
+  const byTask = new Map<TaskId, Table1Row>();
+  for (const row of existing?.rows ?? []) byTask.set(row.task, row);
+  for (const row of rows) byTask.set(row.task, row);
+  const merged = [...byTask.values()].sort(
+    (a, b) => TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task),
+  );
+  return { ...meta, rows: merged };
+}
+
+function fmt(v: MeanSe | undefined, scale: number): string {
+  if (!v) return '—';
+  const digits = (x: number) => {
+    const a = Math.abs(x);
+    if (a === 0) return '0';
+    if (a >= 100) return x.toFixed(0);
+    if (a >= 10) return x.toFixed(1);
+    if (a >= 1) return x.toFixed(2);
+    return x.toPrecision(2);
+  };
+  return `${digits(v.mean * scale)} ± ${digits(v.se * scale)}`;
+}
+
+/** Table 1 as Markdown, ours beside the paper's, values scaled as the paper prints them. */
+export function renderTable1Markdown(table: Table1): string {
+  const lines = [
+    '| Task (scale) | Model | Train loss | Test loss | Energy MSE (paper protocol) | Energy MSE (corrected) | Paper: train / test / energy |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const row of table.rows) {
+    for (const kind of ['baseline', 'hnn'] as const) {
+      const ours = row[kind];
+      const paper = row.paper?.[kind];
+      const paperCell = paper
+        ? `${fmt(paper.trainLoss, row.scale)} / ${fmt(paper.testLoss, row.scale)} / ${fmt(paper.energyMse, row.scale)}`
+        : '—';
+      lines.push(
+        `| ${row.task} (x${row.scale.toExponential(0).replace('+', '')}) | ${kind === 'hnn' ? 'HNN' : 'Baseline'} | ` +
+          `${fmt(ours.trainLoss, row.scale)} | ${fmt(ours.testLoss, row.scale)} | ${fmt(ours.energyMse, row.scale)} | ` +
+          `${fmt(ours.energyMseCorrected, row.scale)} | ${paperCell} |`,
+      );
+    }
+  }
+  const settings = table.rows.map(
+    (r) =>
+      `- ${r.task}: ${r.steps} steps, seed ${r.seed}, backend ${r.backend}, ${r.generatedAt}; ` +
+      `training ${r.baseline.trainSeconds.toFixed(1)} s (baseline, ${r.baseline.msPerStep.toFixed(1)} ms/step), ` +
+      `${r.hnn.trainSeconds.toFixed(1)} s (HNN, ${r.hnn.msPerStep.toFixed(1)} ms/step)`,
+  );
+  return `${lines.join('\n')}\n\n${settings.join('\n')}\n`;
+}

@@ -1,0 +1,1 @@
+export { RandomState, RandomStateError } from './random-state.js';
