@@ -2,7 +2,13 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 
 /** The tasks this app can run today (later issues add the others). */
-export const IMPLEMENTED_TASKS = ['mass-spring', 'pendulum'] as const;
+export const IMPLEMENTED_TASKS = [
+  'mass-spring',
+  'pendulum',
+  'real-pendulum',
+  'two-body',
+  'three-body',
+] as const;
 export type ImplementedTask = (typeof IMPLEMENTED_TASKS)[number];
 
 export interface ReproduceOptions {
@@ -12,6 +18,8 @@ export interface ReproduceOptions {
   readonly seed: number;
   readonly quick: boolean;
   readonly outDir: string | undefined;
+  /** real_pend_h_1.txt: --real-pendulum-data, else the HNN_REAL_PENDULUM_DATA environment variable. */
+  readonly realPendulumData: string | undefined;
   readonly help: boolean;
 }
 
@@ -23,10 +31,15 @@ results/table1.json and results/table1.md (rows of other tasks are kept).
 
 Options:
   --tasks LIST   comma-separated task ids (default: all implemented: ${IMPLEMENTED_TASKS.join(',')})
-  --steps N      training steps for every task (default: the paper's, 2000 for these tasks)
+  --steps N      training steps for every task (default: each task's paper setting)
   --seed N       seed for data, initialisation and metrics (default 0)
   --quick        a small smoke run (200 steps) written under results/quick/
   --out DIR      write results somewhere else
+  --real-pendulum-data PATH
+                 the Schmidt & Lipson file real_pend_h_1.txt (default: $HNN_REAL_PENDULUM_DATA);
+                 without it the real-pendulum row is skipped. Get it with
+                 hnn-fetch-real-pendulum --out PATH (needs internet) or see the README.
+                 Relative paths are resolved from the repository root.
   -h, --help     show this help
 `;
 
@@ -50,6 +63,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
         seed: { type: 'string' },
         quick: { type: 'boolean', default: false },
         out: { type: 'string' },
+        'real-pendulum-data': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -81,6 +95,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
     seed: values.seed === undefined ? 0 : parseInteger('seed', values.seed, 0),
     quick: values.quick ?? false,
     outDir: values.out,
+    realPendulumData: values['real-pendulum-data'] ?? process.env.HNN_REAL_PENDULUM_DATA,
     help: values.help ?? false,
   };
 }

@@ -18,6 +18,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const appDir = fileURLToPath(new URL('..', import.meta.url));
+  const repoRoot = resolve(appDir, '..', '..');
   const baseDir = options.outDir ? resolve(options.outDir) : join(appDir, 'results');
   const outDir = options.quick ? join(baseDir, 'quick') : baseDir;
   const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -28,10 +29,31 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const rows: Table1Row[] = [];
   let table = null;
+  const context = {
+    seed: options.seed,
+    // turbo runs this in apps/reproduce; relative paths mean the repository root, where the
+    // command is typed.
+    realPendulumPath:
+      options.realPendulumData === undefined
+        ? undefined
+        : resolve(repoRoot, options.realPendulumData),
+    cacheDir: process.env.HNN_CACHE_DIR ?? join(repoRoot, '.cache', 'hnn'),
+    log,
+  };
   for (const id of options.tasks) {
     const spec = TASKS[id];
     const steps = options.steps ?? (options.quick ? QUICK_STEPS : spec.steps);
-    const row = await runTask(spec, { steps, seed: options.seed, backend: backend.name, log });
+    const prepared = await spec.prepare(context);
+    if ('skip' in prepared) {
+      log(`${id}: skipped — ${prepared.skip}`);
+      continue;
+    }
+    const row = await runTask(spec, prepared, {
+      steps,
+      seed: options.seed,
+      backend: backend.name,
+      log,
+    });
     rows.push(row);
     // Save after every task so a later failure or Ctrl-C keeps the finished rows.
     table = await saveRows(outDir, [row], { backend: backend.name, seed: options.seed });

@@ -1,17 +1,14 @@
 import { createBaseline, createHnn, predict, train, type DynamicsModel } from '@hnn/core';
-import type { Dataset } from '@hnn/datasets';
 import {
   PAPER_TABLE1,
   TABLE1_SCALE,
-  oscillatorEnergyConfig,
-  oscillatorRolloutMetrics,
   squaredErrorStats,
   type ModelResult,
   type Table1Row,
 } from '@hnn/eval';
 import type { OdeFunction } from '@hnn/integrators';
 import { createProgressBar } from './progress.js';
-import type { TaskSpec } from './tasks.js';
+import type { PreparedTask, TaskSpec } from './tasks.js';
 
 export interface RunTaskOptions {
   readonly steps: number;
@@ -23,10 +20,11 @@ export interface RunTaskOptions {
 
 async function trainAndMeasure(
   spec: TaskSpec,
-  data: Dataset,
+  prepared: PreparedTask,
   kind: 'baseline' | 'hnn',
   options: RunTaskOptions,
 ): Promise<ModelResult> {
+  const { data } = prepared;
   const create = kind === 'hnn' ? createHnn : createBaseline;
   const model: DynamicsModel = create({
     inputDim: data.dim,
@@ -44,6 +42,7 @@ async function trainAndMeasure(
         steps: options.steps,
         learningRate: spec.learningRate,
         weightDecay: spec.weightDecay,
+        ...(spec.batchSize === undefined ? {} : { batchSize: spec.batchSize }),
         seed: options.seed,
         progressEvery: 10,
         onProgress: (p) => bar.update(p.step + 1, p.trainLoss),
@@ -56,30 +55,17 @@ async function trainAndMeasure(
     const testPred = predict(model, data.test.x, data.test.n);
     const field64 = model.toFloat64();
     const field: OdeFunction = (_t, y, out) => field64.timeDerivative(y, out);
-    const task = spec.id;
     const metricStart = performance.now();
-    const paper = oscillatorRolloutMetrics(
-      field,
-      spec.system,
-      oscillatorEnergyConfig(task, 'paper', options.seed),
-    );
-    const corrected = oscillatorRolloutMetrics(
-      field,
-      spec.system,
-      oscillatorEnergyConfig(task, 'corrected', options.seed),
-    );
+    const metrics = prepared.metrics(field);
     const metricSeconds = (performance.now() - metricStart) / 1000;
     options.log(
       `${spec.id} ${kind}: ${result.seconds.toFixed(1)} s training (${result.msPerStep.toFixed(1)} ms/step), ` +
         `${metricSeconds.toFixed(2)} s rollout metrics`,
     );
-    if (!corrected.coordMse) throw new Error('corrected protocol must give a coordinate MSE');
     return {
       trainLoss: squaredErrorStats(trainPred, data.train.dx, data.train.n),
       testLoss: squaredErrorStats(testPred, data.test.dx, data.test.n),
-      energyMse: paper.energyMse,
-      energyMseCorrected: corrected.energyMse,
-      coordMse: corrected.coordMse,
+      ...metrics,
       trainSeconds: result.seconds,
       msPerStep: result.msPerStep,
     };
@@ -88,16 +74,19 @@ async function trainAndMeasure(
   }
 }
 
-/** Trains baseline and HNN for one task and assembles its Table 1 row. */
-export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<Table1Row> {
-  const t0 = performance.now();
-  const data = spec.dataset(options.seed);
+/** Trains baseline and HNN for one prepared task and assembles its Table 1 row. */
+export async function runTask(
+  spec: TaskSpec,
+  prepared: PreparedTask,
+  options: RunTaskOptions,
+): Promise<Table1Row> {
+  const { data } = prepared;
   options.log(
-    `${spec.id}: ${data.train.n} train / ${data.test.n} test points generated in ` +
-      `${((performance.now() - t0) / 1000).toFixed(2)} s`,
+    `${spec.id}: ${data.train.n} train / ${data.test.n} test points ` +
+      `${prepared.cacheHit ? 'loaded from cache' : 'ready'} in ${prepared.generationSeconds.toFixed(2)} s`,
   );
-  const baseline = await trainAndMeasure(spec, data, 'baseline', options);
-  const hnn = await trainAndMeasure(spec, data, 'hnn', options);
+  const baseline = await trainAndMeasure(spec, prepared, 'baseline', options);
+  const hnn = await trainAndMeasure(spec, prepared, 'hnn', options);
   return {
     task: spec.id,
     scale: TABLE1_SCALE[spec.id],
@@ -110,7 +99,8 @@ export async function runTask(spec: TaskSpec, options: RunTaskOptions): Promise<
       weightDecay: spec.weightDecay,
       hiddenDim: spec.hiddenDim,
       iterations: options.steps + 1,
-      batch: 'full',
+      batch: spec.batchSize ?? 'full',
+      dataGenerationSeconds: prepared.generationSeconds,
       dataset: data.config,
     },
     baseline,

@@ -1,44 +1,206 @@
 import {
+  DataFileMissingError,
+  THREE_BODY_CONFIG,
+  TWO_BODY_CONFIG,
+  cachedDataset,
+  generateOrbitsDataset,
   idealPendulum,
+  loadRealPendulum,
   massSpring,
   massSpringDataset,
   pendulumDataset,
+  realPendulumDataset,
+  realPendulumHowToGet,
   type Dataset,
   type HamiltonianSystem,
 } from '@hnn/datasets';
+import {
+  oscillatorEnergyConfig,
+  orbitRolloutMetrics,
+  oscillatorRolloutMetrics,
+  realPendulumRolloutMetrics,
+  type MeanSe,
+} from '@hnn/eval';
+import type { OdeFunction } from '@hnn/integrators';
 import type { ImplementedTask } from './args.js';
+
+export interface TaskContext {
+  readonly seed: number;
+  /** Absolute path of real_pend_h_1.txt, from --real-pendulum-data or HNN_REAL_PENDULUM_DATA. */
+  readonly realPendulumPath: string | undefined;
+  readonly cacheDir: string;
+  readonly log: (line: string) => void;
+}
+
+export interface TaskMetrics {
+  /** Energy MSE under the paper protocol. */
+  readonly energyMse: MeanSe;
+  /** Energy MSE under the corrected protocol; null where the paper's metric has no quirk to fix. */
+  readonly energyMseCorrected: MeanSe | null;
+  readonly coordMse: MeanSe;
+}
+
+/** A task's data, ready to train on, and the rollout metrics to apply to a trained field. */
+export interface PreparedTask {
+  readonly data: Dataset;
+  readonly generationSeconds: number;
+  readonly cacheHit?: boolean;
+  metrics(field: OdeFunction): TaskMetrics;
+}
+
+export interface SkippedTask {
+  readonly skip: string;
+}
 
 /** Everything the app needs to run one Table 1 row, with the paper's settings as defaults. */
 export interface TaskSpec {
   readonly id: ImplementedTask;
   readonly title: string;
-  readonly system: HamiltonianSystem;
   readonly steps: number;
   readonly learningRate: number;
   readonly weightDecay: number;
   readonly hiddenDim: number;
-  dataset(seed: number): Dataset;
+  /** Minibatch size; full batch when undefined. */
+  readonly batchSize: number | undefined;
+  prepare(ctx: TaskContext): Promise<PreparedTask | SkippedTask>;
+}
+
+function timed<T>(fn: () => T): { value: T; seconds: number } {
+  const t0 = performance.now();
+  const value = fn();
+  return { value, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Rows 1-2: paper protocol (notebook quirks) and corrected protocol (true H, fixed horizon). */
+function oscillatorTask(
+  id: 'mass-spring' | 'pendulum',
+  title: string,
+  system: HamiltonianSystem,
+  make: (seed: number) => Dataset,
+): TaskSpec {
+  return {
+    id,
+    title,
+    steps: 2000,
+    learningRate: 1e-3,
+    weightDecay: 1e-4,
+    hiddenDim: 200,
+    batchSize: undefined,
+    prepare: (ctx) => {
+      const { value: data, seconds } = timed(() => make(ctx.seed));
+      return Promise.resolve({
+        data,
+        generationSeconds: seconds,
+        metrics: (field) => {
+          const paper = oscillatorRolloutMetrics(
+            field,
+            system,
+            oscillatorEnergyConfig(id, 'paper', ctx.seed),
+          );
+          const corrected = oscillatorRolloutMetrics(
+            field,
+            system,
+            oscillatorEnergyConfig(id, 'corrected', ctx.seed),
+          );
+          if (!corrected.coordMse) throw new Error('the corrected protocol always has coordinates');
+          return {
+            energyMse: paper.energyMse,
+            energyMseCorrected: corrected.energyMse,
+            coordMse: corrected.coordMse,
+          };
+        },
+      });
+    },
+  };
+}
+
+/** Row 3: the Schmidt & Lipson measurements, read from a path the user gives (never committed). */
+const realPendulumTask: TaskSpec = {
+  id: 'real-pendulum',
+  title: 'Real pendulum',
+  steps: 2000,
+  learningRate: 1e-3,
+  weightDecay: 1e-5,
+  hiddenDim: 200,
+  batchSize: undefined,
+  prepare: async (ctx) => {
+    if (ctx.realPendulumPath === undefined) {
+      return { skip: `no data file given. ${realPendulumHowToGet()}` };
+    }
+    const t0 = performance.now();
+    let data;
+    try {
+      data = realPendulumDataset(await loadRealPendulum(ctx.realPendulumPath));
+    } catch (err) {
+      if (err instanceof DataFileMissingError) return { skip: err.message };
+      throw err;
+    }
+    return {
+      data,
+      generationSeconds: (performance.now() - t0) / 1000,
+      metrics: (field) => {
+        const m = realPendulumRolloutMetrics(field, data);
+        return { energyMse: m.energyMse, energyMseCorrected: null, coordMse: m.coordMse };
+      },
+    };
+  },
+};
+
+/**
+ * Row 4 (two-body) and the appendix's three-body task: generated orbits, cached on disk by their
+ * full configuration; energy MSE over 15 seeded orbits (trial i from seed i, as the notebooks).
+ */
+function orbitTask(
+  id: 'two-body' | 'three-body',
+  title: string,
+  options: { steps: number; batchSize: number; weightDecay: number },
+): TaskSpec {
+  const nbodies = id === 'two-body' ? 2 : 3;
+  const base = nbodies === 2 ? TWO_BODY_CONFIG : THREE_BODY_CONFIG;
+  return {
+    id,
+    title,
+    steps: options.steps,
+    learningRate: 1e-3,
+    weightDecay: options.weightDecay,
+    hiddenDim: 200,
+    batchSize: options.batchSize,
+    prepare: async (ctx) => {
+      const config = { ...base, seed: ctx.seed };
+      const cached = await cachedDataset(
+        { task: id, config },
+        () => generateOrbitsDataset(config),
+        {
+          dir: ctx.cacheDir,
+        },
+      );
+      return {
+        data: cached.dataset,
+        generationSeconds: cached.seconds,
+        cacheHit: cached.hit,
+        metrics: (field) => {
+          const m = orbitRolloutMetrics(field, nbodies);
+          return { energyMse: m.energyMse, energyMseCorrected: null, coordMse: m.coordMse };
+        },
+      };
+    },
+  };
 }
 
 export const TASKS: Readonly<Record<ImplementedTask, TaskSpec>> = {
-  'mass-spring': {
-    id: 'mass-spring',
-    title: 'Ideal mass-spring',
-    system: massSpring,
-    steps: 2000,
-    learningRate: 1e-3,
+  'mass-spring': oscillatorTask('mass-spring', 'Ideal mass-spring', massSpring, (seed) =>
+    massSpringDataset({ seed }),
+  ),
+  pendulum: oscillatorTask('pendulum', 'Ideal pendulum', idealPendulum, (seed) =>
+    pendulumDataset({ seed }),
+  ),
+  'real-pendulum': realPendulumTask,
+  // Protocol: minibatch 200, 10,000 steps, no weight decay.
+  'two-body': orbitTask('two-body', 'Two-body', { steps: 10000, batchSize: 200, weightDecay: 0 }),
+  // experiment-3body/train.py: minibatch 600, 10,000 steps, weight decay 1e-4.
+  'three-body': orbitTask('three-body', 'Three-body (appendix B)', {
+    steps: 10000,
+    batchSize: 600,
     weightDecay: 1e-4,
-    hiddenDim: 200,
-    dataset: (seed) => massSpringDataset({ seed }),
-  },
-  pendulum: {
-    id: 'pendulum',
-    title: 'Ideal pendulum',
-    system: idealPendulum,
-    steps: 2000,
-    learningRate: 1e-3,
-    weightDecay: 1e-4,
-    hiddenDim: 200,
-    dataset: (seed) => pendulumDataset({ seed }),
-  },
+  }),
 };

@@ -17,6 +17,7 @@ export type { Float64Dynamics, Float64MlpWeights } from './float64.js';
 export { createHnn } from './hnn.js';
 export type { HnnGradientMethod, HnnModel, HnnOptions } from './hnn.js';
 export { mseLoss } from './loss.js';
+export { matMul } from './mat-mul.js';
 export { createMlp } from './mlp.js';
 export type { DenseLayer, Mlp, MlpOptions, TanhKind } from './mlp.js';
 export { orthogonalTorchLayout, orthogonalWeight } from './orthogonal.js';

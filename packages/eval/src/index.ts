@@ -18,6 +18,7 @@ export {
 export {
   PAPER_TABLE1,
   TABLE1_SCALE,
+  TABLE1_ENERGY_SCALE,
   mergeTable1,
   renderTable1Markdown,
   type ModelResult,
@@ -25,3 +26,29 @@ export {
   type Table1,
   type Table1Row,
 } from './table1.js';
+export {
+  REAL_PENDULUM_ENERGY_CONFIG,
+  realPendulumEnergy,
+  realPendulumRolloutMetrics,
+  type RealPendulumEnergyConfig,
+  type RealPendulumRolloutMetrics,
+  type RealPendulumTestData,
+} from './real-pendulum-energy.js';
+export {
+  THREE_BODY_ENERGY_CONFIG,
+  TWO_BODY_ENERGY_CONFIG,
+  drawOrbitStarts,
+  orbitRolloutMetrics,
+  type OrbitEnergyConfig,
+  type OrbitRolloutMetrics,
+} from './orbit-energy.js';
+export {
+  PIXEL_ENERGY_CONFIG,
+  fitLatentToCanonical,
+  pixelEnergyMetric,
+  pixelPendulumEnergy,
+  type LatentToCanonicalMap,
+  type PixelEnergyConfig,
+  type PixelEnergyInput,
+  type PixelEnergyResult,
+} from './pixel-energy.js';

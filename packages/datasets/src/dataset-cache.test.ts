@@ -1,0 +1,178 @@
+import {
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cachedDataset,
+  canonicalJson,
+  datasetCacheKey,
+  datasetCachePath,
+  defaultDatasetCacheDir,
+} from './dataset-cache.js';
+import { twoBodyDataset, TWO_BODY_CONFIG, type OrbitsDatasetConfig } from './orbits-dataset.js';
+import type { Dataset } from './types.js';
+
+const config: OrbitsDatasetConfig = { ...TWO_BODY_CONFIG, trials: 4 };
+const key = { task: 'two-body', config } as const;
+
+function bytes(a: Float64Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function expectSameData(a: Dataset, b: Dataset): void {
+  expect(a.task).toBe(b.task);
+  expect(a.dim).toBe(b.dim);
+  expect(a.train.n).toBe(b.train.n);
+  expect(a.test.n).toBe(b.test.n);
+  for (const s of ['train', 'test'] as const) {
+    expect(bytes(a[s].x).equals(bytes(b[s].x))).toBe(true);
+    expect(bytes(a[s].dx).equals(bytes(b[s].dx))).toBe(true);
+  }
+}
+
+describe('cachedDataset', () => {
+  let dir: string;
+  let calls: number;
+  const generate = () => {
+    calls++;
+    return twoBodyDataset({ trials: 4 });
+  };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hnn-cache-'));
+    calls = 0;
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('round-trips: a miss writes, a hit returns equal bytes without generating', async () => {
+    const first = await cachedDataset(key, generate, { dir });
+    expect(first.hit).toBe(false);
+    expect(calls).toBe(1);
+    const second = await cachedDataset(key, generate, { dir });
+    expect(second.hit).toBe(true);
+    expect(calls).toBe(1);
+    expect(second.path).toBe(first.path);
+    expectSameData(second.dataset, first.dataset);
+    expect(second.dataset.config).toEqual(config);
+    expect(second.seconds).toBeGreaterThanOrEqual(0);
+    expect(await readdir(dir)).toEqual([first.path.slice(dir.length + 1)]);
+  });
+
+  it('keys on the full configuration: key order does not matter, any value does', () => {
+    const reordered = Object.fromEntries(Object.entries(config).reverse());
+    expect(datasetCacheKey({ task: 'two-body', config: reordered })).toBe(datasetCacheKey(key));
+    expect(datasetCacheKey({ task: 'two-body', config: { ...config, trials: 5 } })).not.toBe(
+      datasetCacheKey(key),
+    );
+    expect(datasetCacheKey({ task: 'two-body', config: { ...config, rtol: 1e-10 } })).not.toBe(
+      datasetCacheKey(key),
+    );
+    expect(datasetCacheKey({ task: 'three-body', config })).not.toBe(datasetCacheKey(key));
+    expect(canonicalJson({ b: [1, { d: 2, c: 3 }], a: 0.1 })).toBe(
+      '{"a":0.1,"b":[1,{"c":3,"d":2}]}',
+    );
+    expect(datasetCachePath(key, dir)).toMatch(/two-body-[0-9a-f]{64}\.hnnds$/);
+  });
+
+  it('a different config is a miss with its own file', async () => {
+    await cachedDataset(key, generate, { dir });
+    const other = await cachedDataset(
+      { task: 'two-body', config: { ...config, trials: 3 } },
+      () => twoBodyDataset({ trials: 3 }),
+      { dir },
+    );
+    expect(other.hit).toBe(false);
+    expect(other.dataset.train.n + other.dataset.test.n).toBe(150);
+    expect((await readdir(dir)).length).toBe(2);
+  });
+
+  it('treats a truncated file as a miss and rewrites it', async () => {
+    const first = await cachedDataset(key, generate, { dir });
+    const size = (await stat(first.path)).size;
+    for (const cut of [size - 1, size - 8 * 100, 20, 3, 0]) {
+      await truncate(first.path, cut);
+      const again = await cachedDataset(key, generate, { dir });
+      expect(again.hit).toBe(false);
+      expectSameData(again.dataset, first.dataset);
+      expect((await stat(first.path)).size).toBe(size);
+    }
+    expect(calls).toBe(6);
+    expect((await cachedDataset(key, generate, { dir })).hit).toBe(true);
+  });
+
+  it('treats a corrupt payload or header byte as a miss', async () => {
+    const first = await cachedDataset(key, generate, { dir });
+    const original = await readFile(first.path);
+    for (const at of [original.length - 1, original.length - 3000, 30, 5]) {
+      const bad = Buffer.from(original);
+      bad[at] = bad[at]! ^ 0x01;
+      await writeFile(first.path, bad);
+      const again = await cachedDataset(key, generate, { dir });
+      expect(again.hit).toBe(false);
+      expectSameData(again.dataset, first.dataset);
+      expect((await readFile(first.path)).equals(original)).toBe(true);
+    }
+  });
+
+  it('concurrent writers leave one complete file and no temp files', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => cachedDataset(key, generate, { dir })),
+    );
+    for (const r of results) expectSameData(r.dataset, results[0]!.dataset);
+    const files = await readdir(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/\.hnnds$/);
+    expect((await cachedDataset(key, generate, { dir })).hit).toBe(true);
+  });
+
+  it("never reads a killed writer's temp file, and sweeps it once stale", async () => {
+    const path = datasetCachePath(key, dir);
+    const stale = `${path}.999.abc.tmp`;
+    const fresh = `${path}.998.def.tmp`;
+    await writeFile(stale, 'partial');
+    await writeFile(fresh, 'partial');
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(stale, old, old);
+    const first = await cachedDataset(key, generate, { dir });
+    expect(first.hit).toBe(false);
+    expect((await readdir(dir)).sort()).toEqual(
+      [path, fresh].map((p) => p.slice(dir.length + 1)).sort(),
+    );
+    expect((await cachedDataset(key, generate, { dir })).hit).toBe(true);
+  });
+
+  it('refuses a generator whose config differs from the key', async () => {
+    await expect(
+      cachedDataset<unknown>(
+        { task: 'two-body', config: { trials: 4 } },
+        () => twoBodyDataset({ trials: 4 }),
+        { dir },
+      ),
+    ).rejects.toThrow(/differs from the cache key/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('defaults to HNN_CACHE_DIR, else <cwd>/.cache/hnn', () => {
+    const saved = process.env.HNN_CACHE_DIR;
+    try {
+      process.env.HNN_CACHE_DIR = dir;
+      expect(defaultDatasetCacheDir()).toBe(dir);
+      delete process.env.HNN_CACHE_DIR;
+      expect(defaultDatasetCacheDir()).toBe(join(process.cwd(), '.cache', 'hnn'));
+    } finally {
+      if (saved === undefined) delete process.env.HNN_CACHE_DIR;
+      else process.env.HNN_CACHE_DIR = saved;
+    }
+  });
+});

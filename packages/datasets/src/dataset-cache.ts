@@ -1,0 +1,288 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { endianness } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Dataset, DatasetSplit, TaskId } from './types.js';
+
+/** Bump when the file layout or the meaning of a cached field changes: old files become misses. */
+export const DATASET_CACHE_FORMAT_VERSION = 1;
+
+const MAGIC = Buffer.from('HNNDS\u0000\u0001\n', 'latin1');
+
+export class DatasetCacheError extends Error {
+  override name = 'DatasetCacheError';
+}
+
+export interface DatasetCacheKey<C> {
+  readonly task: string;
+  readonly config: C;
+}
+
+export interface DatasetCacheOptions {
+  /** Cache directory; default env HNN_CACHE_DIR, else `<cwd>/.cache/hnn`. */
+  readonly dir?: string;
+}
+
+export interface CachedDatasetResult<C> {
+  readonly dataset: Dataset<C>;
+  /** True when the dataset was read from a valid cache file. */
+  readonly hit: boolean;
+  /** Wall time of the read (hit) or of generation plus write (miss). */
+  readonly seconds: number;
+  /** The cache file. */
+  readonly path: string;
+}
+
+interface Header {
+  format: number;
+  key: string;
+  task: TaskId;
+  dim: number;
+  nTrain: number;
+  nTest: number;
+  config: unknown;
+  /** Byte lengths of train.x, train.dx, test.x, test.dx, stored in this order, little-endian. */
+  byteLengths: [number, number, number, number];
+  payloadSha256: string;
+}
+
+/** JSON with object keys sorted at every level, so equal configs give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      throw new DatasetCacheError(`cannot key a cache on a non-finite number (${value})`);
+    }
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  if (ArrayBuffer.isView(value)) {
+    return canonicalJson(Array.from(value as unknown as ArrayLike<number>));
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  throw new DatasetCacheError(`cannot key a cache on a value of type ${typeof value}`);
+}
+
+/** SHA-256 (hex) of the canonical JSON of task, config and the cache format version. */
+export function datasetCacheKey<C>(key: DatasetCacheKey<C>): string {
+  const text = canonicalJson({
+    format: DATASET_CACHE_FORMAT_VERSION,
+    task: key.task,
+    config: key.config,
+  });
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function defaultDatasetCacheDir(): string {
+  const env = process.env.HNN_CACHE_DIR;
+  return env !== undefined && env !== '' ? resolve(env) : join(process.cwd(), '.cache', 'hnn');
+}
+
+/** Path of the cache file for `key` in `dir`. */
+export function datasetCachePath<C>(
+  key: DatasetCacheKey<C>,
+  dir = defaultDatasetCacheDir(),
+): string {
+  return join(dir, `${key.task}-${datasetCacheKey(key)}.hnnds`);
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+function toLeBytes(a: Float64Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const b = Buffer.alloc(a.byteLength);
+  for (let i = 0; i < a.length; i++) b.writeDoubleLE(a[i]!, i * 8);
+  return b;
+}
+
+function fromLeBytes(b: Buffer, offset: number, byteLength: number): Float64Array {
+  const out = new Float64Array(byteLength / 8);
+  if (LITTLE_ENDIAN) {
+    // Copy into a fresh, aligned buffer (the file buffer's offset need not be 8-aligned).
+    new Uint8Array(out.buffer).set(b.subarray(offset, offset + byteLength));
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = b.readDoubleLE(offset + i * 8);
+  }
+  return out;
+}
+
+/**
+ * File layout: MAGIC (8 bytes) | header length (uint32 LE) | header JSON (UTF-8) | payload,
+ * the payload being train.x, train.dx, test.x, test.dx as little-endian float64.
+ */
+function encode<C>(key: string, dataset: Dataset<C>): Buffer {
+  const parts = [dataset.train.x, dataset.train.dx, dataset.test.x, dataset.test.dx].map(toLeBytes);
+  const hash = createHash('sha256');
+  for (const p of parts) hash.update(p);
+  const header: Header = {
+    format: DATASET_CACHE_FORMAT_VERSION,
+    key,
+    task: dataset.task,
+    dim: dataset.dim,
+    nTrain: dataset.train.n,
+    nTest: dataset.test.n,
+    config: JSON.parse(canonicalJson(dataset.config)) as unknown,
+    byteLengths: [parts[0]!.length, parts[1]!.length, parts[2]!.length, parts[3]!.length],
+    payloadSha256: hash.digest('hex'),
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(headerBytes.length, 0);
+  return Buffer.concat([MAGIC, len, headerBytes, ...parts]);
+}
+
+/** The dataset in `buf`, or why the file was rejected. Never throws on bad content. */
+function decode<C>(
+  key: string,
+  buf: Buffer,
+  config: C,
+): { dataset: Dataset<C> } | { reason: string } {
+  const pre = MAGIC.length + 4;
+  if (buf.length < pre || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+    return { reason: 'bad magic or truncated prefix' };
+  }
+  const headerLength = buf.readUInt32LE(MAGIC.length);
+  if (pre + headerLength > buf.length) return { reason: 'truncated header' };
+  let header: Header;
+  try {
+    header = JSON.parse(buf.subarray(pre, pre + headerLength).toString('utf8')) as Header;
+  } catch {
+    return { reason: 'unreadable header' };
+  }
+  if (header.format !== DATASET_CACHE_FORMAT_VERSION) return { reason: 'other format version' };
+  if (header.key !== key) return { reason: 'key mismatch' };
+  const lengths = header.byteLengths;
+  const { dim, nTrain, nTest } = header;
+  if (
+    !Array.isArray(lengths) ||
+    lengths.length !== 4 ||
+    lengths[0] !== nTrain * dim * 8 ||
+    lengths[1] !== nTrain * dim * 8 ||
+    lengths[2] !== nTest * dim * 8 ||
+    lengths[3] !== nTest * dim * 8
+  ) {
+    return { reason: 'inconsistent sizes in header' };
+  }
+  const payloadStart = pre + headerLength;
+  const payloadLength = lengths[0] + lengths[1] + lengths[2] + lengths[3];
+  if (buf.length !== payloadStart + payloadLength) {
+    return { reason: `payload is ${buf.length - payloadStart} bytes, expected ${payloadLength}` };
+  }
+  const payload = buf.subarray(payloadStart);
+  if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256) {
+    return { reason: 'payload hash mismatch' };
+  }
+  let offset = payloadStart;
+  const take = (n: number) => {
+    const a = fromLeBytes(buf, offset, n);
+    offset += n;
+    return a;
+  };
+  const train: DatasetSplit = { x: take(lengths[0]), dx: take(lengths[1]), n: nTrain };
+  const test: DatasetSplit = { x: take(lengths[2]), dx: take(lengths[3]), n: nTest };
+  return { dataset: { task: header.task, dim, train, test, config } };
+}
+
+async function readIfValid<C>(path: string, key: string, config: C): Promise<Dataset<C> | null> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch {
+    return null;
+  }
+  const result = decode(key, buf, config);
+  return 'dataset' in result ? result.dataset : null;
+}
+
+/** Writes `bytes` to `path` atomically: a uniquely named temp file in the same dir, then rename. */
+async function writeAtomic(path: string, bytes: Buffer): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  let renamed = false;
+  try {
+    const fh = await open(tmp, 'wx');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+    renamed = true;
+  } finally {
+    if (!renamed) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** Temp files of a writer that was killed mid-write are removed once they are this old. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** Best effort: removes this key's temp files left behind by killed writers (older than 1 h). */
+async function removeStaleTemps(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const file = join(dir, name);
+    try {
+      if (now - (await stat(file)).mtimeMs > STALE_TEMP_MS) await unlink(file);
+    } catch {
+      // Another process may have renamed or removed it meanwhile.
+    }
+  }
+}
+
+/**
+ * Returns the dataset for `key`, reading it from the cache directory when a valid file exists and
+ * otherwise calling `generate` and storing the result. A cache file is one binary file per key
+ * (SHA-256 of the canonical JSON of task, config and format version) holding a JSON header (task,
+ * dim, split sizes, config, byte lengths, SHA-256 of the payload) and the float64 payloads. Files
+ * are written to a temp file in the same directory and renamed into place, so a killed run never
+ * leaves a partial file under the final name; on read the length and payload hash are checked,
+ * and a truncated or corrupt file counts as a miss and is regenerated and overwritten. Temp files
+ * of killed writers are never read, and are swept on the next miss once an hour old.
+ */
+export async function cachedDataset<C>(
+  key: DatasetCacheKey<C>,
+  generate: () => Dataset<C>,
+  options: DatasetCacheOptions = {},
+): Promise<CachedDatasetResult<C>> {
+  const dir = options.dir ?? defaultDatasetCacheDir();
+  const hex = datasetCacheKey(key);
+  const path = join(dir, `${key.task}-${hex}.hnnds`);
+  const t0 = performance.now();
+  const cached = await readIfValid(path, hex, key.config);
+  if (cached !== null) {
+    return { dataset: cached, hit: true, seconds: (performance.now() - t0) / 1000, path };
+  }
+  const dataset = generate();
+  if (dataset.task !== key.task) {
+    throw new DatasetCacheError(
+      `generator produced task '${dataset.task}' for a cache key of task '${key.task}'`,
+    );
+  }
+  if (datasetCacheKey({ task: dataset.task, config: dataset.config }) !== hex) {
+    throw new DatasetCacheError(
+      `generator's config differs from the cache key's config for task '${key.task}'; ` +
+        'key the cache on the exact config the generator uses',
+    );
+  }
+  await mkdir(dir, { recursive: true });
+  await writeAtomic(path, encode(hex, dataset));
+  await removeStaleTemps(path);
+  return { dataset, hit: false, seconds: (performance.now() - t0) / 1000, path };
+}
