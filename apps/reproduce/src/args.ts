@@ -8,6 +8,7 @@ export const IMPLEMENTED_TASKS = [
   'real-pendulum',
   'two-body',
   'three-body',
+  'pixel-pendulum',
 ] as const;
 export type ImplementedTask = (typeof IMPLEMENTED_TASKS)[number];
 

@@ -6,6 +6,7 @@ import { renderTable1Markdown, type Table1Row } from '@hnn/eval';
 import { USAGE, parseReproduceArgs } from './args.js';
 import { UsageError } from './errors.js';
 import { ResultsFileError, saveRows } from './results.js';
+import { PIXEL_TASK, runPixelTask } from './pixel-task.js';
 import { runTask } from './run-task.js';
 import { TASKS } from './tasks.js';
 
@@ -41,19 +42,31 @@ async function main(argv: readonly string[]): Promise<void> {
     log,
   };
   for (const id of options.tasks) {
-    const spec = TASKS[id];
-    const steps = options.steps ?? (options.quick ? QUICK_STEPS : spec.steps);
-    const prepared = await spec.prepare(context);
-    if ('skip' in prepared) {
-      log(`${id}: skipped — ${prepared.skip}`);
-      continue;
+    let row: Table1Row;
+    if (id === 'pixel-pendulum') {
+      row = await runPixelTask({
+        steps: options.steps ?? (options.quick ? QUICK_STEPS : PIXEL_TASK.steps),
+        seed: options.seed,
+        backend: backend.name,
+        cacheDir: context.cacheDir,
+        outDir,
+        log,
+      });
+    } else {
+      const spec = TASKS[id];
+      const steps = options.steps ?? (options.quick ? QUICK_STEPS : spec.steps);
+      const prepared = await spec.prepare(context);
+      if ('skip' in prepared) {
+        log(`${id}: skipped — ${prepared.skip}`);
+        continue;
+      }
+      row = await runTask(spec, prepared, {
+        steps,
+        seed: options.seed,
+        backend: backend.name,
+        log,
+      });
     }
-    const row = await runTask(spec, prepared, {
-      steps,
-      seed: options.seed,
-      backend: backend.name,
-      log,
-    });
     rows.push(row);
     // Save after every task so a later failure or Ctrl-C keeps the finished rows.
     table = await saveRows(outDir, [row], { backend: backend.name, seed: options.seed });

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 
 export interface ProgressBar {
-  update(step: number, loss: number): void;
+  update(step: number, loss?: number): void;
   stop(): void;
 }
 
@@ -25,12 +25,13 @@ export function createProgressBar(
     const logEveryMs = options.logEveryMs ?? 15_000;
     const start = performance.now();
     let lastLog = start;
-    const line = (step: number, loss: number) => {
+    const line = (step: number, loss: number | undefined) => {
       const elapsed = (performance.now() - start) / 1000;
       const eta = step > 0 ? (elapsed / step) * (total - step) : Number.NaN;
       stream.write(
         `${label}: step ${step}/${total} (${((100 * step) / total).toFixed(0)}%), ` +
-          `loss ${loss.toExponential(3)}, elapsed ${formatSeconds(elapsed)}, ETA ${formatSeconds(eta)}\n`,
+          `${loss === undefined || Number.isNaN(loss) ? '' : `loss ${loss.toExponential(3)}, `}` +
+          `elapsed ${formatSeconds(elapsed)}, ETA ${formatSeconds(eta)}\n`,
       );
     };
     return {
@@ -58,7 +59,9 @@ export function createProgressBar(
   bar.start(total, 0, { loss: '—' });
   return {
     update(step, loss) {
-      bar.update(step, { loss: loss.toExponential(3) });
+      bar.update(step, {
+        loss: loss === undefined || Number.isNaN(loss) ? '—' : loss.toExponential(3),
+      });
     },
     stop() {
       bar.stop();

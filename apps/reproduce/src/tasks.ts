@@ -54,7 +54,7 @@ export interface SkippedTask {
 
 /** Everything the app needs to run one Table 1 row, with the paper's settings as defaults. */
 export interface TaskSpec {
-  readonly id: ImplementedTask;
+  readonly id: VectorFieldTask;
   readonly title: string;
   readonly steps: number;
   readonly learningRate: number;
@@ -187,7 +187,10 @@ function orbitTask(
   };
 }
 
-export const TASKS: Readonly<Record<ImplementedTask, TaskSpec>> = {
+/** Tasks trained on (state, derivative) pairs; the pixel pendulum has its own runner. */
+export type VectorFieldTask = Exclude<ImplementedTask, 'pixel-pendulum'>;
+
+export const TASKS: Readonly<Record<VectorFieldTask, TaskSpec>> = {
   'mass-spring': oscillatorTask('mass-spring', 'Ideal mass-spring', massSpring, (seed) =>
     massSpringDataset({ seed }),
   ),
