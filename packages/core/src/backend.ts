@@ -73,7 +73,7 @@ export async function initBackend(preference?: BackendPreference): Promise<Backe
     const failure = await tryBackend(name);
     if (failure === undefined) {
       current = failures.length === 0 ? { name } : { name, fallbackReason: failures.join('; ') };
-      console.info(
+      console.error(
         `[@hnn/core] TensorFlow.js backend: ${name}` +
           (current.fallbackReason === undefined ? '' : ` (${current.fallbackReason})`),
       );

@@ -1,0 +1,261 @@
+import { createBaseline, createHnn, initBackend, train } from '@hnn/core';
+import type { BackendPreference, DynamicsModel, TrainProgress } from '@hnn/core';
+import { parseChoice, parseFlags, parseInteger, parseNumber, required } from './args.js';
+import type { CliIo } from './cli-io.js';
+import { DataFileError, UsageError } from './errors.js';
+import { formatDuration, formatNumber } from './format.js';
+import { createModelFile, loadModel, serializeModel } from './model-io.js';
+import type { LoadedModel } from './model-io.js';
+import { fitNormalization, NORMALIZATION_METHODS, normalizeSamples } from './normalization.js';
+import { splitTrajectories } from './split.js';
+import {
+  CSV_HEADER_HINT,
+  derivativeSource,
+  readTrajectoryCsv,
+  trajectoryDerivatives,
+} from './trajectory-csv.js';
+import { checkOutputPath, writeFileAtomic } from './write-atomic.js';
+
+/** The paper's training settings (Section 4 and the reference code), used as defaults. */
+export const TRAIN_DEFAULTS = {
+  steps: 2000,
+  hidden: 200,
+  learningRate: 1e-3,
+  weightDecay: 0,
+  testSplit: 0.2,
+  seed: 0,
+} as const;
+
+const BACKENDS = [
+  'auto',
+  'tensorflow',
+  'wasm',
+  'cpu',
+] as const satisfies readonly BackendPreference[];
+
+export const TRAIN_USAGE = `Usage: hnn train --data FILE.csv --model hnn|baseline --out MODEL.json [options]
+
+Trains a Hamiltonian Neural Network (an MLP H(q, p) whose symplectic gradient
+dq/dt = dH/dp, dp/dt = -dH/dq is fitted to the data) or the baseline (the same MLP fitting
+dx/dt directly) with Adam on the mean squared error of dx/dt, then writes the model as JSON.
+
+Data: a CSV with header ${CSV_HEADER_HINT}
+  (see 'hnn help csv'). Without dq/dp columns the derivatives are estimated per trajectory by
+  second-order finite differences on the t grid (central inside, one-sided at the two ends).
+
+Options:
+  --data FILE          training data (required)
+  --model KIND         hnn or baseline (required)
+  --out FILE           model file to write (required; written atomically at the end)
+  --steps N            Adam steps; N + 1 iterations run, as the reference (default 2000)
+  --hidden N           width of both hidden layers (default 200)
+  --lr X               learning rate (default 1e-3)
+  --weight-decay X     Adam L2 weight decay (default 0; the paper used 1e-4 for its toy tasks)
+  --batch N            minibatch size, drawn afresh each step (default: full batch)
+  --test-split F       fraction of whole trajectories held out as the test set, chosen at
+                       random by --seed (default 0.2; 0 = no test set)
+  --seed N             seed of the initial weights, the split and the minibatches (default 0)
+  --normalize KIND     symplectic (default): centre the states and scale each (q_i, p_i) pair
+                       and time so the network sees order-1 numbers while H stays a
+                       Hamiltonian; none: the raw numbers, as the paper
+  --backend NAME       auto (default), tensorflow, wasm or cpu (TensorFlow.js backend)
+  -h, --help           show this help
+
+Progress (step, loss in normalised units, ETA) goes to stderr; the final train and test loss,
+as the mean squared error of dx/dt in the data's units, to stdout.
+
+Example:
+  hnn train --data spring.csv --model hnn --out spring-hnn.json
+`;
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Mean squared error of a loaded model's dx/dt over rows, per element, in float64. */
+export function float64Loss(model: LoadedModel, x: Float64Array, dx: Float64Array): number {
+  const dim = model.dim;
+  const out = new Float64Array(dim);
+  const state = new Float64Array(dim);
+  let sum = 0;
+  for (let r = 0; r < x.length / dim; r++) {
+    state.set(x.subarray(r * dim, (r + 1) * dim));
+    model.timeDerivative(state, out);
+    for (let k = 0; k < dim; k++) sum += ((out[k] as number) - (dx[r * dim + k] as number)) ** 2;
+  }
+  return sum / x.length;
+}
+
+export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
+  const v = parseFlags('train', argv, {
+    data: { type: 'string' },
+    model: { type: 'string' },
+    out: { type: 'string' },
+    steps: { type: 'string' },
+    hidden: { type: 'string' },
+    lr: { type: 'string' },
+    'weight-decay': { type: 'string' },
+    batch: { type: 'string' },
+    'test-split': { type: 'string' },
+    seed: { type: 'string' },
+    normalize: { type: 'string' },
+    backend: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (v.help === true) {
+    io.stdout(TRAIN_USAGE);
+    return 0;
+  }
+  const dataPath = required('train', 'data', v.data);
+  const kind = parseChoice(
+    'model',
+    required('train', 'model', v.model),
+    ['hnn', 'baseline'],
+    'hnn',
+  );
+  const outPath = required('train', 'out', v.out);
+  const steps = parseInteger('steps', v.steps, TRAIN_DEFAULTS.steps, 0);
+  const hidden = parseInteger('hidden', v.hidden, TRAIN_DEFAULTS.hidden, 1);
+  const learningRate = parseNumber('lr', v.lr, TRAIN_DEFAULTS.learningRate, { above: 0 });
+  const weightDecay = parseNumber('weight-decay', v['weight-decay'], TRAIN_DEFAULTS.weightDecay, {
+    atLeast: 0,
+  });
+  const batch = v.batch === undefined ? undefined : parseInteger('batch', v.batch, 0, 1);
+  const testSplit = parseNumber('test-split', v['test-split'], TRAIN_DEFAULTS.testSplit, {
+    atLeast: 0,
+    below: 1,
+  });
+  const seed = parseInteger('seed', v.seed, TRAIN_DEFAULTS.seed, 0);
+  const normalize = parseChoice('normalize', v.normalize, NORMALIZATION_METHODS, 'symplectic');
+  const backend = parseChoice('backend', v.backend, BACKENDS, 'auto');
+  await checkOutputPath('out', outPath, [dataPath]);
+
+  const data = await readTrajectoryCsv(dataPath);
+  const derivs = trajectoryDerivatives(data);
+  const count = data.trajectories.length;
+  if (testSplit > 0 && count < 2) {
+    throw new DataFileError(
+      dataPath,
+      undefined,
+      `holds ${count} trajectory, but the test split holds out whole trajectories; add ` +
+        'trajectories or pass --test-split 0',
+    );
+  }
+  const split = splitTrajectories(count, testSplit, seed);
+  const gather = (idx: number[], pick: (i: number) => Float64Array): Float64Array =>
+    concat(idx.map(pick));
+  const trainX = gather(split.train, (i) => data.trajectories[i]?.x as Float64Array);
+  const trainDx = gather(split.train, (i) => derivs[i] as Float64Array);
+  const testX = gather(split.test, (i) => data.trajectories[i]?.x as Float64Array);
+  const testDx = gather(split.test, (i) => derivs[i] as Float64Array);
+  const dim = data.dim;
+  const nTrain = trainX.length / dim;
+  if (batch !== undefined && batch > nTrain) {
+    throw new UsageError(
+      `--batch ${batch} is larger than the ${nTrain} training rows; use a smaller --batch or omit it`,
+    );
+  }
+  const stateNames = [
+    ...Array.from({ length: data.degreesOfFreedom }, (_, i) => `q${i + 1}`),
+    ...Array.from({ length: data.degreesOfFreedom }, (_, i) => `p${i + 1}`),
+  ];
+  io.stderr(
+    `data ${dataPath}: ${data.rows} rows, ${count} trajectories, n = ${data.degreesOfFreedom} ` +
+      `(state ${stateNames.join(',')}); derivatives: ${derivativeSource(data)}\n` +
+      `split by trajectory (seed ${seed}): ${split.train.length} train (${nTrain} rows), ` +
+      `${split.test.length} test (${testX.length / dim} rows)\n`,
+  );
+
+  const normalization = fitNormalization(normalize, trainX, trainDx, dim);
+  const trainN = normalizeSamples(normalization, trainX, trainDx, dim);
+  const testN = normalizeSamples(normalization, testX, testDx, dim);
+  const backendInfo = await initBackend(backend === 'auto' ? undefined : backend);
+  const model: DynamicsModel =
+    kind === 'hnn'
+      ? createHnn({ inputDim: dim, hiddenDim: hidden, seed })
+      : createBaseline({ inputDim: dim, hiddenDim: hidden, seed });
+  try {
+    io.stderr(
+      `training ${kind === 'hnn' ? 'HNN' : 'baseline'} ${dim}-${hidden}-${hidden}-` +
+        `${kind === 'hnn' ? 1 : dim} on ${backendInfo.name}: ${steps + 1} iterations, lr ` +
+        `${learningRate}, weight decay ${weightDecay}, ${batch === undefined ? 'full batch' : `batch ${batch}`}, ` +
+        `normalisation ${normalize}\n`,
+    );
+    const width = String(steps + 1).length;
+    const progressEvery = Math.max(1, Math.round(steps / 10));
+    const result = await train(model, {
+      trainX: trainN.x,
+      trainDx: trainN.dx,
+      ...(split.test.length > 0 ? { testX: testN.x, testDx: testN.dx } : {}),
+      steps,
+      learningRate,
+      weightDecay,
+      ...(batch === undefined ? {} : { batchSize: batch }),
+      seed,
+      progressEvery,
+      onProgress: (p: TrainProgress) => {
+        io.stderr(
+          `step ${String(p.step + 1).padStart(width)}/${p.total}  loss ${p.trainLoss.toExponential(3)}` +
+            `${p.testLoss === undefined ? '' : `  test ${p.testLoss.toExponential(3)}`}` +
+            `  elapsed ${formatDuration(p.elapsedMs)}  ETA ${formatDuration(p.etaMs)}\n`,
+        );
+      },
+    });
+    const provisional = createModelFile({ model, stateNames, normalization });
+    const loaded = loadModel(provisional);
+    const finalTrainLoss = float64Loss(loaded, trainX, trainDx);
+    const finalTestLoss = split.test.length > 0 ? float64Loss(loaded, testX, testDx) : null;
+    const file = createModelFile({
+      model,
+      stateNames,
+      normalization,
+      training: {
+        data: dataPath,
+        rows: data.rows,
+        derivatives: derivativeSource(data),
+        trajectories: { train: split.train.length, test: split.test.length },
+        testTrajectoryIds: split.test.map((i) => data.trajectories[i]?.id),
+        testSplit,
+        seed,
+        steps,
+        iterations: result.iterations,
+        hidden,
+        learningRate,
+        weightDecay,
+        batch: batch ?? 'full',
+        backend: result.backend,
+        seconds: result.seconds,
+        msPerStep: result.msPerStep,
+        lossDefinition:
+          'mean over rows and components of (predicted dx/dt - dx/dt)^2, in the data units, float64 evaluation of the saved weights',
+        finalTrainLoss,
+        finalTestLoss,
+        history: result.history
+          .filter((h) => h.step % progressEvery === 0 || h.step === result.iterations - 1)
+          .map((h) => ({
+            step: h.step,
+            normalizedTrainLoss: h.trainLoss,
+            normalizedTestLoss: h.testLoss ?? null,
+          })),
+      },
+    });
+    await writeFileAtomic(outPath, serializeModel(file));
+    io.stdout(
+      `trained ${kind === 'hnn' ? 'HNN' : 'baseline'} in ${formatDuration(result.seconds * 1000)} ` +
+        `(${result.msPerStep.toFixed(1)} ms/step, ${result.backend})\n` +
+        `final train loss ${formatNumber(finalTrainLoss)}` +
+        `${finalTestLoss === null ? '' : `, test loss ${formatNumber(finalTestLoss)}`} ` +
+        `(MSE of dx/dt, data units)\n` +
+        `wrote ${outPath}\n`,
+    );
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
