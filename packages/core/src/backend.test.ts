@@ -10,7 +10,7 @@ describe('initBackend', () => {
   });
 
   it("'auto' picks tfjs-node when it loads, else falls back with the reason recorded", async () => {
-    const log = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const info = await initBackend('auto');
     expect(tf.getBackend()).toBe(info.name);
     if (info.name === 'tensorflow') {
@@ -25,7 +25,7 @@ describe('initBackend', () => {
   });
 
   it('honours an explicit preference and env HNN_BACKEND', async () => {
-    vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await initBackend('cpu')).toEqual({ name: 'cpu' });
     expect(tf.getBackend()).toBe('cpu');
     vi.stubEnv('HNN_BACKEND', 'wasm');
