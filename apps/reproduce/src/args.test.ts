@@ -9,6 +9,11 @@ describe('parseReproduceArgs', () => {
     expect(o.steps).toBeUndefined();
     expect(o.seed).toBe(0);
     expect(o.quick).toBe(false);
+    expect(o.figures).toBe(true);
+  });
+
+  it('skips figures with --no-figures', () => {
+    expect(parseReproduceArgs(['--no-figures']).figures).toBe(false);
   });
 
   it('reads tasks, steps, seed and quick', () => {

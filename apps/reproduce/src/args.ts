@@ -21,6 +21,8 @@ export interface ReproduceOptions {
   readonly outDir: string | undefined;
   /** real_pend_h_1.txt: --real-pendulum-data, else the HNN_REAL_PENDULUM_DATA environment variable. */
   readonly realPendulumData: string | undefined;
+  /** Draw the figures and REPORT.md figures (default true; --no-figures skips them). */
+  readonly figures: boolean;
   readonly help: boolean;
 }
 
@@ -28,7 +30,8 @@ export const USAGE = `Usage: pnpm turbo run reproduce -- [options]
        (or, after a build: node apps/reproduce/dist/main.js [options])
 
 Trains the baseline and the HNN for each task at the paper's settings and writes
-results/table1.json and results/table1.md (rows of other tasks are kept).
+results/table1.json, results/table1.md, the paper's figures under results/figures/ and
+results/REPORT.md (rows and figures of other tasks are kept).
 
 Options:
   --tasks LIST   comma-separated task ids (default: all implemented: ${IMPLEMENTED_TASKS.join(',')})
@@ -41,6 +44,7 @@ Options:
                  without it the real-pendulum row is skipped. Get it with
                  hnn-fetch-real-pendulum --out PATH (needs internet) or see the README.
                  Relative paths are resolved from the repository root.
+  --no-figures   skip the figures (REPORT.md is still written)
   -h, --help     show this help
 `;
 
@@ -65,6 +69,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
         quick: { type: 'boolean', default: false },
         out: { type: 'string' },
         'real-pendulum-data': { type: 'string' },
+        'no-figures': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -97,6 +102,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
     quick: values.quick ?? false,
     outDir: values.out,
     realPendulumData: values['real-pendulum-data'] ?? process.env.HNN_REAL_PENDULUM_DATA,
+    figures: !(values['no-figures'] ?? false),
     help: values.help ?? false,
   };
 }

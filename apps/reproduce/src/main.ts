@@ -5,6 +5,10 @@ import { initBackend } from '@hnn/core';
 import { renderTable1Markdown, type Table1Row } from '@hnn/eval';
 import { USAGE, parseReproduceArgs } from './args.js';
 import { UsageError } from './errors.js';
+import type { PixelArtifacts, VectorFieldArtifacts } from './figures/artifacts.js';
+import { pixelFigures } from './figures/pixel-figures.js';
+import { vectorFieldFigures } from './figures/vector-field-figures.js';
+import { writeReport } from './report.js';
 import { ResultsFileError, saveRows } from './results.js';
 import { PIXEL_TASK, runPixelTask } from './pixel-task.js';
 import { runTask } from './run-task.js';
@@ -27,6 +31,33 @@ async function main(argv: readonly string[]): Promise<void> {
   const backend = await initBackend();
   log(`backend: ${backend.name}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
   log(`writing to ${outDir}`);
+
+  const figuresDir = join(outDir, 'figures');
+  // Figures never cost a trained row: a failure is reported and the run goes on.
+  const drawFigures = async (task: string, draw: () => Promise<string[]>) => {
+    if (!options.figures) return;
+    const t0 = performance.now();
+    try {
+      const files = await draw();
+      log(
+        `${task}: ${files.length} figure files in ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+          `(${files.join(', ')})`,
+      );
+    } catch (err) {
+      log(
+        `${task}: figures failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
+    }
+  };
+  const onVectorFieldTrained = (a: VectorFieldArtifacts) =>
+    drawFigures(a.task, async () =>
+      (await vectorFieldFigures(a, figuresDir)).flatMap((f) => f.files),
+    );
+  const onPixelTrained = (a: PixelArtifacts) =>
+    drawFigures('pixel-pendulum', async () => {
+      const { written, gif } = await pixelFigures(a, figuresDir);
+      return [gif, ...written.flatMap((f) => f.files)];
+    });
 
   const rows: Table1Row[] = [];
   let table = null;
@@ -51,6 +82,7 @@ async function main(argv: readonly string[]): Promise<void> {
         cacheDir: context.cacheDir,
         outDir,
         log,
+        onTrained: onPixelTrained,
       });
     } else {
       const spec = TASKS[id];
@@ -65,6 +97,7 @@ async function main(argv: readonly string[]): Promise<void> {
         seed: options.seed,
         backend: backend.name,
         log,
+        onTrained: onVectorFieldTrained,
       });
     }
     rows.push(row);
@@ -75,6 +108,7 @@ async function main(argv: readonly string[]): Promise<void> {
     log('\nTable 1 (ours beside the paper):\n');
     log(renderTable1Markdown({ ...table, rows }));
     log(`wrote ${join(outDir, 'table1.json')} and table1.md`);
+    log(`wrote ${await writeReport(outDir, table, { quick: options.quick })}`);
   }
 }
 

@@ -19,11 +19,13 @@ import {
   TABLE1_ENERGY_SCALE,
   TABLE1_SCALE,
   pixelEnergyMetric,
+  reversibilityMetric,
   type ModelResult,
   type PixelEnergyResult,
   type Table1Row,
 } from '@hnn/eval';
 import { RandomState } from '@hnn/random';
+import type { PixelArtifacts } from './figures/artifacts.js';
 import { tileGrid, writeGreyPng } from './images.js';
 import { createProgressBar } from './progress.js';
 
@@ -46,6 +48,8 @@ export interface PixelTaskOptions {
   /** Where the PNGs go (a `pixel-pendulum` folder is made inside). */
   readonly outDir: string;
   readonly log: (line: string) => void;
+  /** Called with both trained models (still live) and their rollouts, before they are disposed. */
+  readonly onTrained?: (artifacts: PixelArtifacts) => Promise<void>;
 }
 
 const SIDE = PIXEL_PENDULUM_CONFIG.side;
@@ -86,9 +90,10 @@ async function trainAndMeasure(
   const testLoss = evaluatePixelLosses(model, data.test).total;
   // The reference fits the latent -> (theta, 0.25 thetadot) map on the training set's encodings
   // and decodes/re-encodes the rolled-out latents before mapping them.
+  const latents = model.encodeBatch(trajectory.pixels, trajectory.n);
   const energy = pixelEnergyMetric({
     latentField: model.latentField64(),
-    latentsOfTrajectory: model.encodeBatch(trajectory.pixels, trajectory.n),
+    latentsOfTrajectory: latents,
     canonical: trajectory.coords,
     fit: {
       latents: model.encodeBatch(data.train.pixels, data.train.n),
@@ -96,9 +101,21 @@ async function trainAndMeasure(
     },
     reencode: (z) => model.encodeBatch(model.decodeBatch(z, z.length / 2), z.length / 2),
   });
+  // Round trips in latent space from five held-out encodings (40 frames apart) over the energy
+  // metric's horizon.
+  const field = model.latentField64();
+  const reversibility = reversibilityMetric(
+    (_t, y, out) => field(y, out),
+    [0, 40, 80, 120, 160].map((k) => latents.slice(2 * k, 2 * k + 2)),
+    energy.times[energy.times.length - 1]!,
+  );
   options.log(
     `pixel-pendulum ${kind}: ${trained.seconds.toFixed(1)} s training (${trained.msPerStep.toFixed(1)} ms/step), ` +
       `${((performance.now() - t0) / 1000).toFixed(2)} s losses and energy metric`,
+  );
+  options.log(
+    `pixel-pendulum ${kind}: forward ${reversibility.T.toPrecision(3)} then back returns within ` +
+      `${reversibility.error.mean.toExponential(2)} on average in latent space`,
   );
   return {
     model,
@@ -111,6 +128,7 @@ async function trainAndMeasure(
       coordMse: energy.coordMse,
       trainSeconds: trained.seconds,
       msPerStep: trained.msPerStep,
+      reversibility,
     },
   };
 }
@@ -195,6 +213,7 @@ export async function runPixelTask(options: PixelTaskOptions): Promise<Table1Row
     const dir = join(options.outDir, 'pixel-pendulum');
     const written = await writeFigures(dir, data, trajectory, trained);
     options.log(`pixel-pendulum: wrote ${written.length} PNGs to ${dir}`);
+    await options.onTrained?.({ data, trajectory, models: trained });
   } finally {
     for (const t of trained) t.model.dispose();
   }

@@ -1,4 +1,11 @@
-import { createBaseline, createHnn, predict, train, type DynamicsModel } from '@hnn/core';
+import {
+  createBaseline,
+  createHnn,
+  predict,
+  train,
+  type DynamicsModel,
+  type Float64Dynamics,
+} from '@hnn/core';
 import {
   PAPER_TABLE1,
   TABLE1_SCALE,
@@ -7,6 +14,7 @@ import {
   type Table1Row,
 } from '@hnn/eval';
 import type { OdeFunction } from '@hnn/integrators';
+import type { VectorFieldArtifacts } from './figures/artifacts.js';
 import { createProgressBar } from './progress.js';
 import type { PreparedTask, TaskSpec } from './tasks.js';
 
@@ -16,6 +24,11 @@ export interface RunTaskOptions {
   /** Name of the TensorFlow.js backend in use, recorded in the row. */
   readonly backend: string;
   readonly log: (line: string) => void;
+  /**
+   * Called once both models are trained and measured, with float64 snapshots of them (for the
+   * figures); awaited before the row is returned.
+   */
+  readonly onTrained?: (artifacts: VectorFieldArtifacts) => Promise<void>;
 }
 
 async function trainAndMeasure(
@@ -23,7 +36,7 @@ async function trainAndMeasure(
   prepared: PreparedTask,
   kind: 'baseline' | 'hnn',
   options: RunTaskOptions,
-): Promise<ModelResult> {
+): Promise<{ result: ModelResult; float64: Float64Dynamics }> {
   const { data } = prepared;
   const create = kind === 'hnn' ? createHnn : createBaseline;
   const model: DynamicsModel = create({
@@ -62,12 +75,21 @@ async function trainAndMeasure(
       `${spec.id} ${kind}: ${result.seconds.toFixed(1)} s training (${result.msPerStep.toFixed(1)} ms/step), ` +
         `${metricSeconds.toFixed(2)} s rollout metrics`,
     );
+    const rev = metrics.reversibility;
+    options.log(
+      `${spec.id} ${kind}: forward ${rev.T.toPrecision(3)} then back returns within ` +
+        `${rev.error.mean.toExponential(2)} on average (${rev.starts} starts` +
+        `${rev.failed > 0 ? `, ${rev.failed} blew up` : ''})`,
+    );
     return {
-      trainLoss: squaredErrorStats(trainPred, data.train.dx, data.train.n),
-      testLoss: squaredErrorStats(testPred, data.test.dx, data.test.n),
-      ...metrics,
-      trainSeconds: result.seconds,
-      msPerStep: result.msPerStep,
+      float64: field64,
+      result: {
+        trainLoss: squaredErrorStats(trainPred, data.train.dx, data.train.n),
+        testLoss: squaredErrorStats(testPred, data.test.dx, data.test.n),
+        ...metrics,
+        trainSeconds: result.seconds,
+        msPerStep: result.msPerStep,
+      },
     };
   } finally {
     model.dispose();
@@ -87,6 +109,13 @@ export async function runTask(
   );
   const baseline = await trainAndMeasure(spec, prepared, 'baseline', options);
   const hnn = await trainAndMeasure(spec, prepared, 'hnn', options);
+  await options.onTrained?.({
+    task: spec.id,
+    data,
+    seed: options.seed,
+    baseline: baseline.float64,
+    hnn: hnn.float64,
+  });
   return {
     task: spec.id,
     scale: TABLE1_SCALE[spec.id],
@@ -103,8 +132,8 @@ export async function runTask(
       dataGenerationSeconds: prepared.generationSeconds,
       dataset: data.config,
     },
-    baseline,
-    hnn,
+    baseline: baseline.result,
+    hnn: hnn.result,
     paper: PAPER_TABLE1[spec.id] ?? null,
   };
 }

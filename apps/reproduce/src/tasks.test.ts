@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { VectorFieldArtifacts } from './figures/artifacts.js';
 import { runTask } from './run-task.js';
 import { TASKS, type TaskContext } from './tasks.js';
 
@@ -38,12 +39,22 @@ describe('runTask', () => {
   it('trains both models and fills every number of a Table 1 row', async () => {
     const prepared = await TASKS['mass-spring'].prepare(await context());
     if ('skip' in prepared) throw new Error('mass-spring cannot be skipped');
+    let artifacts: VectorFieldArtifacts | undefined;
     const row = await runTask(TASKS['mass-spring'], prepared, {
       steps: 3,
       seed: 0,
       backend: 'test',
       log: () => undefined,
+      onTrained: (a) => {
+        artifacts = a;
+        return Promise.resolve();
+      },
     });
+    // The figures get float64 snapshots of both trained models and the data.
+    expect(artifacts?.task).toBe('mass-spring');
+    expect(artifacts?.data).toBe(prepared.data);
+    expect(typeof artifacts?.hnn.hamiltonian).toBe('function');
+    expect(artifacts?.baseline.hamiltonian).toBeUndefined();
     expect(row.task).toBe('mass-spring');
     expect(row.settings.iterations).toBe(4);
     for (const model of [row.baseline, row.hnn]) {
@@ -53,6 +64,9 @@ describe('runTask', () => {
       }
       expect(model.energyMseCorrected).not.toBeNull();
       expect(model.msPerStep).toBeGreaterThan(0);
+      // Section 6: out for T = 20 and back from the 15 metric starts.
+      expect(model.reversibility).toMatchObject({ T: 20, starts: 15, failed: 0 });
+      expect(model.reversibility!.error.mean).toBeLessThan(1e-3);
     }
     expect(row.paper?.hnn.energyMse.mean).toBeCloseTo(0.38e-3, 12);
   });

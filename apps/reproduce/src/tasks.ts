@@ -15,11 +15,17 @@ import {
   type HamiltonianSystem,
 } from '@hnn/datasets';
 import {
+  THREE_BODY_ENERGY_CONFIG,
+  TWO_BODY_ENERGY_CONFIG,
+  drawOrbitStarts,
+  drawOscillatorStarts,
   oscillatorEnergyConfig,
   orbitRolloutMetrics,
   oscillatorRolloutMetrics,
   realPendulumRolloutMetrics,
+  reversibilityMetric,
   type MeanSe,
+  type ReversibilityResult,
 } from '@hnn/eval';
 import type { OdeFunction } from '@hnn/integrators';
 import type { ImplementedTask } from './args.js';
@@ -38,6 +44,8 @@ export interface TaskMetrics {
   /** Energy MSE under the corrected protocol; null where the paper's metric has no quirk to fix. */
   readonly energyMseCorrected: MeanSe | null;
   readonly coordMse: MeanSe;
+  /** Forward-then-backward return error over the metric's start points (paper Section 6). */
+  readonly reversibility: ReversibilityResult;
 }
 
 /** A task's data, ready to train on, and the rollout metrics to apply to a trained field. */
@@ -103,10 +111,17 @@ function oscillatorTask(
             oscillatorEnergyConfig(id, 'corrected', ctx.seed),
           );
           if (!corrected.coordMse) throw new Error('the corrected protocol always has coordinates');
+          // Round trips over the corrected protocol's horizon from its 15 start points.
+          const reversibility = reversibilityMetric(
+            field,
+            drawOscillatorStarts(ctx.seed, 15),
+            oscillatorEnergyConfig(id, 'corrected', ctx.seed).tEnd,
+          );
           return {
             energyMse: paper.energyMse,
             energyMseCorrected: corrected.energyMse,
             coordMse: corrected.coordMse,
+            reversibility,
           };
         },
       });
@@ -140,7 +155,15 @@ const realPendulumTask: TaskSpec = {
       generationSeconds: (performance.now() - t0) / 1000,
       metrics: (field) => {
         const m = realPendulumRolloutMetrics(field, data);
-        return { energyMse: m.energyMse, energyMseCorrected: null, coordMse: m.coordMse };
+        // Five measured test states, 22 apart, each out and back over the test window (18.2 s).
+        const starts = [0, 22, 44, 66, 88].map((k) => data.test.x.slice(2 * k, 2 * k + 2));
+        const T = data.testTimes[data.testTimes.length - 1]! - data.testTimes[0]!;
+        return {
+          energyMse: m.energyMse,
+          energyMseCorrected: null,
+          coordMse: m.coordMse,
+          reversibility: reversibilityMetric(field, starts, T),
+        };
       },
     };
   },
@@ -180,7 +203,19 @@ function orbitTask(
         cacheHit: cached.hit,
         metrics: (field) => {
           const m = orbitRolloutMetrics(field, nbodies);
-          return { energyMse: m.energyMse, energyMseCorrected: null, coordMse: m.coordMse };
+          const energy = nbodies === 2 ? TWO_BODY_ENERGY_CONFIG : THREE_BODY_ENERGY_CONFIG;
+          // The energy metric's 15 orbits, each out and back over its horizon.
+          const reversibility = reversibilityMetric(
+            field,
+            drawOrbitStarts(nbodies, energy.seed0, energy.trials),
+            energy.tSpan[1] - energy.tSpan[0],
+          );
+          return {
+            energyMse: m.energyMse,
+            energyMseCorrected: null,
+            coordMse: m.coordMse,
+            reversibility,
+          };
         },
       };
     },

@@ -52,3 +52,20 @@ export {
   type PixelEnergyInput,
   type PixelEnergyResult,
 } from './pixel-energy.js';
+export {
+  editEnergy,
+  followRiemannianGradient,
+  followSymplecticGradient,
+  hamiltonianGradient,
+  riemannianField,
+  type EnergyEditOptions,
+  type PhasePath,
+  type SymplecticField64,
+} from './energy-editing.js';
+export {
+  returnError,
+  reversibilityMetric,
+  type ReturnError,
+  type ReversibilityOptions,
+  type ReversibilityResult,
+} from './reversibility.js';

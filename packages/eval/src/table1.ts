@@ -1,4 +1,5 @@
 import type { TaskId } from '@hnn/datasets';
+import type { ReversibilityResult } from './reversibility.js';
 import type { MeanSe } from './stats.js';
 
 /** One model's results in a Table 1 row; all values unscaled (multiply by the row's scale to print). */
@@ -16,6 +17,12 @@ export interface ModelResult {
   readonly coordMse: MeanSe;
   readonly trainSeconds: number;
   readonly msPerStep: number;
+  /**
+   * Forward-then-backward return error over the task's metric start points (paper Section 6);
+   * absent in rows written before it was measured. In JSON a NaN mean (every round trip failed)
+   * reads back as null.
+   */
+  readonly reversibility?: ReversibilityResult;
 }
 
 export interface PaperModelResult {
