@@ -1,16 +1,10 @@
 import { parseArgs } from 'node:util';
+import { TASK_IDS, type TaskId } from '@hnn/datasets';
 import { UsageError } from './errors.js';
 
-/** The tasks this app can run today (later issues add the others). */
-export const IMPLEMENTED_TASKS = [
-  'mass-spring',
-  'pendulum',
-  'real-pendulum',
-  'two-body',
-  'three-body',
-  'pixel-pendulum',
-] as const;
-export type ImplementedTask = (typeof IMPLEMENTED_TASKS)[number];
+/** The tasks this app runs: every Table 1 row and the appendix's three-body task. */
+export const IMPLEMENTED_TASKS = TASK_IDS;
+export type ImplementedTask = TaskId;
 
 export interface ReproduceOptions {
   readonly tasks: readonly ImplementedTask[];

@@ -1,8 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { endianness } from 'node:os';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import {
+  decodeFramedHeader,
+  encodeFramedFile,
+  float64FromLeBytes,
+  float64LeBytes,
+  writeFileAtomic,
+} from './binary-file.js';
 import type { Dataset, DatasetSplit, TaskId } from './types.js';
 
 /** Bump when the file layout or the meaning of a cached field changes: old files become misses. */
@@ -94,32 +100,14 @@ export function datasetCachePath<C>(
   return join(dir, `${key.task}-${datasetCacheKey(key)}.hnnds`);
 }
 
-const LITTLE_ENDIAN = endianness() === 'LE';
-
-function toLeBytes(a: Float64Array): Buffer {
-  if (LITTLE_ENDIAN) return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  const b = Buffer.alloc(a.byteLength);
-  for (let i = 0; i < a.length; i++) b.writeDoubleLE(a[i]!, i * 8);
-  return b;
-}
-
-function fromLeBytes(b: Buffer, offset: number, byteLength: number): Float64Array {
-  const out = new Float64Array(byteLength / 8);
-  if (LITTLE_ENDIAN) {
-    // Copy into a fresh, aligned buffer (the file buffer's offset need not be 8-aligned).
-    new Uint8Array(out.buffer).set(b.subarray(offset, offset + byteLength));
-  } else {
-    for (let i = 0; i < out.length; i++) out[i] = b.readDoubleLE(offset + i * 8);
-  }
-  return out;
-}
-
 /**
  * File layout: MAGIC (8 bytes) | header length (uint32 LE) | header JSON (UTF-8) | payload,
  * the payload being train.x, train.dx, test.x, test.dx as little-endian float64.
  */
 function encode<C>(key: string, dataset: Dataset<C>): Buffer {
-  const parts = [dataset.train.x, dataset.train.dx, dataset.test.x, dataset.test.dx].map(toLeBytes);
+  const parts = [dataset.train.x, dataset.train.dx, dataset.test.x, dataset.test.dx].map(
+    float64LeBytes,
+  );
   const hash = createHash('sha256');
   for (const p of parts) hash.update(p);
   const header: Header = {
@@ -133,10 +121,7 @@ function encode<C>(key: string, dataset: Dataset<C>): Buffer {
     byteLengths: [parts[0]!.length, parts[1]!.length, parts[2]!.length, parts[3]!.length],
     payloadSha256: hash.digest('hex'),
   };
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(headerBytes.length, 0);
-  return Buffer.concat([MAGIC, len, headerBytes, ...parts]);
+  return encodeFramedFile(MAGIC, header, parts);
 }
 
 /** The dataset in `buf`, or why the file was rejected. Never throws on bad content. */
@@ -145,18 +130,9 @@ function decode<C>(
   buf: Buffer,
   config: C,
 ): { dataset: Dataset<C> } | { reason: string } {
-  const pre = MAGIC.length + 4;
-  if (buf.length < pre || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
-    return { reason: 'bad magic or truncated prefix' };
-  }
-  const headerLength = buf.readUInt32LE(MAGIC.length);
-  if (pre + headerLength > buf.length) return { reason: 'truncated header' };
-  let header: Header;
-  try {
-    header = JSON.parse(buf.subarray(pre, pre + headerLength).toString('utf8')) as Header;
-  } catch {
-    return { reason: 'unreadable header' };
-  }
+  const framed = decodeFramedHeader<Header>(buf, MAGIC);
+  if ('reason' in framed) return framed;
+  const { header, payloadOffset } = framed;
   if (header.format !== DATASET_CACHE_FORMAT_VERSION) return { reason: 'other format version' };
   if (header.key !== key) return { reason: 'key mismatch' };
   const lengths = header.byteLengths;
@@ -171,7 +147,7 @@ function decode<C>(
   ) {
     return { reason: 'inconsistent sizes in header' };
   }
-  const payloadStart = pre + headerLength;
+  const payloadStart = payloadOffset;
   const payloadLength = lengths[0] + lengths[1] + lengths[2] + lengths[3];
   if (buf.length !== payloadStart + payloadLength) {
     return { reason: `payload is ${buf.length - payloadStart} bytes, expected ${payloadLength}` };
@@ -182,7 +158,7 @@ function decode<C>(
   }
   let offset = payloadStart;
   const take = (n: number) => {
-    const a = fromLeBytes(buf, offset, n);
+    const a = float64FromLeBytes(buf, offset, n);
     offset += n;
     return a;
   };
@@ -200,25 +176,6 @@ async function readIfValid<C>(path: string, key: string, config: C): Promise<Dat
   }
   const result = decode(key, buf, config);
   return 'dataset' in result ? result.dataset : null;
-}
-
-/** Writes `bytes` to `path` atomically: a uniquely named temp file in the same dir, then rename. */
-async function writeAtomic(path: string, bytes: Buffer): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let renamed = false;
-  try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-    renamed = true;
-  } finally {
-    if (!renamed) await unlink(tmp).catch(() => undefined);
-  }
 }
 
 /** Temp files of a writer that was killed mid-write are removed once they are this old. */
@@ -282,7 +239,7 @@ export async function cachedDataset<C>(
     );
   }
   await mkdir(dir, { recursive: true });
-  await writeAtomic(path, encode(hex, dataset));
+  await writeFileAtomic(path, encode(hex, dataset));
   await removeStaleTemps(path);
   return { dataset, hit: false, seconds: (performance.now() - t0) / 1000, path };
 }

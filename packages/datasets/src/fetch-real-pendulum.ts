@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFileAtomic } from './binary-file.js';
 import {
   REAL_PENDULUM_ENV_VAR,
   REAL_PENDULUM_FILE_NAME,
@@ -96,19 +97,6 @@ async function readIfExists(path: string): Promise<Buffer | null> {
   }
 }
 
-/** Writes through a temporary file in the same directory and a rename; no partial file survives. */
-async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = resolve(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(tmp, bytes, { flag: 'wx' });
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
 /**
  * Downloads `real_pend_h_1.txt` to `outPath` from the first pinned source that answers with the
  * right bytes. The SHA-256 is checked before anything is written, and the file is written
@@ -158,7 +146,7 @@ export async function fetchRealPendulum(
       });
       continue;
     }
-    await writeAtomic(path, bytes);
+    await writeFileAtomic(path, bytes);
     return { path, url, sha256: actual };
   }
   throw new RealPendulumFetchError(path, attempts);

@@ -1,7 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { endianness } from 'node:os';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  decodeFramedHeader,
+  encodeFramedFile,
+  float64FromLeBytes,
+  float64LeBytes,
+  writeFileAtomic,
+} from './binary-file.js';
 import { canonicalJson } from './dataset-cache.js';
 
 /**
@@ -19,7 +25,6 @@ import { canonicalJson } from './dataset-cache.js';
 export const PIXEL_CACHE_FORMAT_VERSION = 1;
 
 const MAGIC = Buffer.from('HNNPX\u0000\u0001\n', 'latin1');
-const LITTLE_ENDIAN = endianness() === 'LE';
 
 export interface PixelFramesRecord {
   /** Preprocessed frames, side x side uint8 each, in generation order. */
@@ -48,20 +53,13 @@ export function pixelCachePath(dir: string, what: unknown): string {
   return join(dir, `pixel-pendulum-${pixelCacheKey(what)}.hnnpx`);
 }
 
-function coordsBytes(coords: Float64Array): Buffer {
-  if (LITTLE_ENDIAN) return Buffer.from(coords.buffer, coords.byteOffset, coords.byteLength);
-  const b = Buffer.alloc(coords.byteLength);
-  for (let i = 0; i < coords.length; i++) b.writeDoubleLE(coords[i]!, i * 8);
-  return b;
-}
-
 export function encodePixelCache(what: unknown, record: PixelFramesRecord): Buffer {
   const frames = Buffer.from(
     record.frames.buffer,
     record.frames.byteOffset,
     record.frames.byteLength,
   );
-  const coords = coordsBytes(record.coords);
+  const coords = float64LeBytes(record.coords);
   const header: Header = {
     format: PIXEL_CACHE_FORMAT_VERSION,
     key: pixelCacheKey(what),
@@ -70,10 +68,7 @@ export function encodePixelCache(what: unknown, record: PixelFramesRecord): Buff
     coordsBytes: coords.length,
     payloadSha256: createHash('sha256').update(frames).update(coords).digest('hex'),
   };
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(headerBytes.length, 0);
-  return Buffer.concat([MAGIC, len, headerBytes, frames, coords]);
+  return encodeFramedFile(MAGIC, header, [frames, coords]);
 }
 
 /** The record in `buf` if it is complete, uncorrupted and for `what`; otherwise why not. */
@@ -81,25 +76,16 @@ export function decodePixelCache(
   buf: Buffer,
   what: unknown,
 ): { record: PixelFramesRecord } | { reason: string } {
-  const pre = MAGIC.length + 4;
-  if (buf.length < pre || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
-    return { reason: 'bad magic or truncated prefix' };
-  }
-  const headerLength = buf.readUInt32LE(MAGIC.length);
-  if (pre + headerLength > buf.length) return { reason: 'truncated header' };
-  let header: Header;
-  try {
-    header = JSON.parse(buf.subarray(pre, pre + headerLength).toString('utf8')) as Header;
-  } catch {
-    return { reason: 'unreadable header' };
-  }
+  const framed = decodeFramedHeader<Header>(buf, MAGIC);
+  if ('reason' in framed) return framed;
+  const { header, payloadOffset } = framed;
   if (header.format !== PIXEL_CACHE_FORMAT_VERSION) return { reason: 'other format version' };
   if (header.key !== pixelCacheKey(what)) return { reason: 'key mismatch' };
   const { framesBytes, coordsBytes: cBytes } = header;
   if (!Number.isInteger(framesBytes) || !Number.isInteger(cBytes) || cBytes % 8 !== 0) {
     return { reason: 'inconsistent sizes in header' };
   }
-  const start = pre + headerLength;
+  const start = payloadOffset;
   if (buf.length !== start + framesBytes + cBytes) {
     return { reason: `payload is ${buf.length - start} bytes, expected ${framesBytes + cBytes}` };
   }
@@ -109,14 +95,7 @@ export function decodePixelCache(
   }
   const frames = new Uint8Array(framesBytes);
   frames.set(buf.subarray(start, start + framesBytes));
-  const coords = new Float64Array(cBytes / 8);
-  if (LITTLE_ENDIAN) {
-    // Copy into a fresh, aligned buffer (the offset in the file need not be 8-aligned).
-    new Uint8Array(coords.buffer).set(buf.subarray(start + framesBytes));
-  } else {
-    for (let i = 0; i < coords.length; i++)
-      coords[i] = buf.readDoubleLE(start + framesBytes + i * 8);
-  }
+  const coords = float64FromLeBytes(buf, start + framesBytes, cBytes);
   return { record: { frames, coords } };
 }
 
@@ -146,22 +125,7 @@ export async function writePixelCache(
   what: unknown,
   record: PixelFramesRecord,
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
   const path = pixelCachePath(dir, what);
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let renamed = false;
-  try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(encodePixelCache(what, record));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-    renamed = true;
-  } finally {
-    if (!renamed) await unlink(tmp).catch(() => undefined);
-  }
+  await writeFileAtomic(path, encodePixelCache(what, record));
   return path;
 }

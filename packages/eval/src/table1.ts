@@ -1,4 +1,4 @@
-import type { TaskId } from '@hnn/datasets';
+import { TASK_IDS, type TaskId } from '@hnn/datasets';
 import type { ReversibilityResult } from './reversibility.js';
 import type { MeanSe } from './stats.js';
 
@@ -103,15 +103,6 @@ export const TABLE1_SCALE: Readonly<Record<TaskId, number>> = {
   'pixel-pendulum': 1e5,
 };
 
-const TASK_ORDER: readonly TaskId[] = [
-  'mass-spring',
-  'pendulum',
-  'real-pendulum',
-  'two-body',
-  'three-body',
-  'pixel-pendulum',
-];
-
 /** Replaces rows of the same task and keeps the others, in the paper's row order. */
 export function mergeTable1(
   existing: Table1 | null,
@@ -122,7 +113,7 @@ export function mergeTable1(
   for (const row of existing?.rows ?? []) byTask.set(row.task, row);
   for (const row of rows) byTask.set(row.task, row);
   const merged = [...byTask.values()].sort(
-    (a, b) => TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task),
+    (a, b) => TASK_IDS.indexOf(a.task) - TASK_IDS.indexOf(b.task),
   );
   return { ...meta, rows: merged };
 }
