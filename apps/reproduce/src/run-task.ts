@@ -72,7 +72,7 @@ async function trainAndMeasure(
     const metrics = prepared.metrics(field);
     const metricSeconds = (performance.now() - metricStart) / 1000;
     options.log(
-      `${spec.id} ${kind}: ${result.seconds.toFixed(1)} s training (${result.msPerStep.toFixed(1)} ms/step), ` +
+      `${spec.id} ${kind}: ${result.seconds.toFixed(1)} s training (${result.msPerStep.toFixed(1)} ms/step, ${result.fastPath}), ` +
         `${metricSeconds.toFixed(2)} s rollout metrics`,
     );
     const rev = metrics.reversibility;
@@ -89,6 +89,7 @@ async function trainAndMeasure(
         ...metrics,
         trainSeconds: result.seconds,
         msPerStep: result.msPerStep,
+        fastPath: result.fastPath,
       },
     };
   } finally {

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { DynamicsModel } from './dynamics-model.js';
+import { markFusable } from './fast/fast-path.js';
 import { float64DirectField } from './float64.js';
 import type { Float64Dynamics } from './float64.js';
 import { createMlp } from './mlp.js';
@@ -20,7 +21,9 @@ export interface BaselineModel extends DynamicsModel {
 export function createBaseline(options: BaselineOptions): BaselineModel {
   const { inputDim, hiddenDim = 200, seed } = options;
   const mlp = createMlp({ inputDim, outputDim: inputDim, hiddenDim, seed });
-  return new Baseline(mlp, inputDim, hiddenDim);
+  const model = new Baseline(mlp, inputDim, hiddenDim);
+  markFusable(model);
+  return model;
 }
 
 class Baseline implements BaselineModel {

@@ -1,8 +1,12 @@
 /**
- * Float64 evaluators of the MLP-based models, in plain JavaScript, for ODE rollouts and metrics
- * outside TensorFlow.js. Each call is allocation-free: work buffers are allocated once per
- * evaluator (so an evaluator is not re-entrant).
+ * Float64 evaluators of the MLP-based models for ODE rollouts and metrics outside TensorFlow.js:
+ * plain JavaScript, with the large (hidden x hidden) layer's two products on the fused kernel's
+ * engine when one loads (see fast/float64-layer.ts; HNN_FAST_PATH=0 keeps everything in
+ * JavaScript). Each call is allocation-free: work buffers are allocated once per evaluator (so an
+ * evaluator is not re-entrant).
  */
+import { float64LayerKernel } from './fast/float64-layer.js';
+import type { Float64LayerKernel } from './fast/float64-layer.js';
 
 /** A model's vector field in float64: dx/dt at a single state x. */
 export interface Float64Dynamics {
@@ -101,6 +105,7 @@ interface Layer {
   readonly nOut: number;
   readonly w: Float64Array;
   readonly b: Float64Array | undefined;
+  readonly kernel: Float64LayerKernel | undefined;
 }
 
 /** Forward pass of a tanh MLP (no bias on the last layer) keeping every activation. */
@@ -117,7 +122,7 @@ class Float64Mlp {
       const nOut = sizes[l + 1] as number;
       const w = weights[k++] as Float64Array;
       const b = l < nLayers - 1 ? (weights[k++] as Float64Array) : undefined;
-      this.layers.push({ nIn, nOut, w, b });
+      this.layers.push({ nIn, nOut, w, b, kernel: float64LayerKernel(w, b, nIn, nOut) });
     }
     this.acts = sizes.map((n) => new Float64Array(n));
   }
@@ -128,12 +133,16 @@ class Float64Mlp {
     for (let i = 0; i < input.length; i++) input[i] = x[i] as number;
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
-      const { nIn, nOut, w, b } = this.layers[l] as Layer;
+      const { nIn, nOut, w, b, kernel } = this.layers[l] as Layer;
       const hIn = acts[l] as Float64Array;
       const a = acts[l + 1] as Float64Array;
-      if (b === undefined) a.fill(0);
-      else a.set(b);
-      affine(hIn, w, a, nIn, nOut);
+      if (kernel !== undefined && b !== undefined) {
+        kernel.affine(hIn, a);
+      } else {
+        if (b === undefined) a.fill(0);
+        else a.set(b);
+        affine(hIn, w, a, nIn, nOut);
+      }
       if (l < last) for (let j = 0; j < nOut; j++) a[j] = Math.tanh(a[j] as number);
     }
     return acts[last + 1] as Float64Array;
@@ -173,7 +182,7 @@ export function float64HamiltonianField(mlp: Float64MlpWeights): Float64Dynamics
     let g = grads[last] as Float64Array;
     g.set((layers[last] as Layer).w);
     for (let l = last - 1; l >= 0; l--) {
-      const { nIn, nOut, w } = layers[l] as Layer;
+      const { nIn, nOut, w, kernel } = layers[l] as Layer;
       const h = net.acts[l + 1] as Float64Array;
       for (let j = 0; j < nOut; j++) {
         const hj = h[j] as number;
@@ -181,7 +190,8 @@ export function float64HamiltonianField(mlp: Float64MlpWeights): Float64Dynamics
       }
       const gIn = l === 0 ? gradX : (grads[l] as Float64Array);
       // gIn = W g: each entry a dot product with a contiguous row of W (in x out).
-      matVec(w, g, gIn, nIn, nOut);
+      if (kernel !== undefined) kernel.matVec(g, gIn);
+      else matVec(w, g, gIn, nIn, nOut);
       g = gIn;
     }
     return gradX;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DynamicsModel } from './dynamics-model.js';
 import { InvalidInputError } from './errors.js';
+import { markFusable } from './fast/fast-path.js';
 import { float64HamiltonianField } from './float64.js';
 import type { Float64Dynamics } from './float64.js';
 import { matMul } from './mat-mul.js';
@@ -47,7 +48,10 @@ export function createHnn(options: HnnOptions): HnnModel {
     );
   }
   const mlp = createMlp({ inputDim, outputDim: 1, hiddenDim, seed });
-  return new Hnn(mlp, inputDim, hiddenDim, gradientMethod);
+  const model = new Hnn(mlp, inputDim, hiddenDim, gradientMethod);
+  // Both gradient methods compute the same function, which the fused kernel also computes.
+  markFusable(model);
+  return model;
 }
 
 class Hnn implements HnnModel {

@@ -12,6 +12,10 @@ export {
   InvalidInputError,
   TrainingDivergedError,
 } from './errors.js';
+export { fastPathAvailable } from './fast/fast-path.js';
+export type { FastPathName, FastPathPreference } from './fast/fast-path.js';
+export { FusedPathError, FusedTrainer } from './fast/fused-trainer.js';
+export type { FusedPathName, FusedTrainerOptions } from './fast/fused-trainer.js';
 export { float64DirectField, float64HamiltonianField } from './float64.js';
 export type { Float64Dynamics, Float64MlpWeights } from './float64.js';
 export { createHnn } from './hnn.js';

@@ -7,6 +7,9 @@ import { checkSamples } from './data.js';
 import type { SampleArray } from './data.js';
 import type { DynamicsModel } from './dynamics-model.js';
 import { InvalidInputError, TrainingDivergedError } from './errors.js';
+import { fastPathPreference, fusedUnsupportedReason } from './fast/fast-path.js';
+import type { FastPathName, FastPathPreference } from './fast/fast-path.js';
+import { FusedTrainer } from './fast/fused-trainer.js';
 import { mseLoss } from './loss.js';
 
 export interface TrainProgress {
@@ -45,6 +48,19 @@ export interface TrainOptions {
   readonly onProgress?: (progress: TrainProgress) => void;
   /** Report progress (and evaluate the test set) every this many steps, and at the last step. */
   readonly progressEvery?: number;
+  /**
+   * 'auto' (default; env HNN_FAST_PATH=0 turns it off): models built by createHnn/createBaseline
+   * with the paper's two hidden layers train on a fused kernel (same gradients, proved in its
+   * tests) instead of TensorFlow.js ops: the native addon (linux-x64, AVX2/AVX-512) where it
+   * loads, else WebAssembly SIMD. 'native' / 'wasm' force an engine; 'off': always TensorFlow.js.
+   * The model's variables hold the trained weights when train() returns either way.
+   */
+  readonly fastPath?: FastPathPreference;
+  /**
+   * Threads of the fused path, 1 or 2. Default: on a multi-core machine, batches of several
+   * chunks time both now and then and use the faster (results are identical either way).
+   */
+  readonly threads?: 1 | 2;
 }
 
 export interface TrainHistoryEntry {
@@ -62,8 +78,102 @@ export interface TrainResult {
   readonly history: readonly TrainHistoryEntry[];
   readonly finalTrainLoss: number;
   readonly finalTestLoss?: number;
-  /** The TensorFlow.js backend that ran the training. */
+  /** The TensorFlow.js backend active during training (it ran the steps when fastPath is 'none'). */
   readonly backend: BackendName;
+  /** The fused path that ran the steps, or 'none' when TensorFlow.js ops did. */
+  readonly fastPath: FastPathName;
+  /** Why the fused path was not used (or runs on fewer threads than asked), when that happened. */
+  readonly fastPathReason?: string;
+}
+
+/** One way of running training steps: TensorFlow.js ops or the fused kernel. */
+interface Stepper {
+  /** Loss on the next batch (the whole set, or a minibatch) with its gradients kept for apply(). */
+  lossAndGradients(): number;
+  /** Applies the Adam update from the kept gradients. */
+  apply(): void;
+  /** Drops the kept gradients without an update. */
+  discard(): void;
+  testLoss(): number | undefined;
+  /** Leaves the trained weights in the model's variables and releases everything. */
+  close(): Promise<void>;
+}
+
+function tfjsStepper(
+  model: DynamicsModel,
+  adam: Adam,
+  nextBatch: () => Int32Array | undefined,
+  x: tf.Tensor2D,
+  dx: tf.Tensor2D,
+  tx: tf.Tensor2D | undefined,
+  tdx: tf.Tensor2D | undefined,
+): Stepper {
+  const variables = model.variables;
+  let kept: { value: tf.Scalar; grads: tf.NamedTensorMap; batch?: tf.Tensor1D } | undefined;
+  const release = (): void => {
+    if (kept === undefined) return;
+    tf.dispose([kept.value, ...Object.values(kept.grads), ...(kept.batch ? [kept.batch] : [])]);
+    kept = undefined;
+  };
+  return {
+    lossAndGradients() {
+      const indices = nextBatch();
+      const batch = indices === undefined ? undefined : tf.tensor1d(indices, 'int32');
+      const { value, grads } = tf.variableGrads(() => {
+        const xb = batch === undefined ? x : tf.gather(x, batch);
+        const dxb = batch === undefined ? dx : tf.gather(dx, batch);
+        return mseLoss(model.timeDerivative(xb), dxb);
+      }, variables as tf.Variable[]);
+      kept = batch === undefined ? { value, grads } : { value, grads, batch };
+      return value.dataSync()[0] as number;
+    },
+    apply() {
+      const k = kept;
+      if (k === undefined) return;
+      try {
+        adam.step(
+          variables,
+          variables.map((v) => k.grads[v.name] as tf.Tensor),
+        );
+      } finally {
+        release();
+      }
+    },
+    discard: release,
+    testLoss() {
+      if (tx === undefined || tdx === undefined) return undefined;
+      const t = tf.tidy(() => mseLoss(model.timeDerivative(tx), tdx));
+      const value = t.dataSync()[0];
+      t.dispose();
+      return value;
+    },
+    close() {
+      release();
+      tf.dispose([x, dx, ...(tx === undefined ? [] : [tx]), ...(tdx === undefined ? [] : [tdx])]);
+      adam.dispose();
+      return Promise.resolve();
+    },
+  };
+}
+
+function fusedStepper(model: DynamicsModel, trainer: FusedTrainer, hasTest: boolean): Stepper {
+  let closed = false;
+  return {
+    // Minibatches are drawn inside the kernel from the same RandomState sequence.
+    lossAndGradients: () => trainer.computeGradients(),
+    apply: () => trainer.applyAdam(),
+    discard: () => undefined,
+    testLoss: () => (hasTest ? trainer.testLoss() : undefined),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        model.setWeights(trainer.getWeights());
+      } finally {
+        await trainer.close();
+      }
+    },
+  };
 }
 
 function checkInteger(name: string, value: number, min: number): void {
@@ -124,15 +234,60 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
   // Adam validates learningRate and weightDecay.
   const adam = new Adam({ learningRate, weightDecay });
   const backend = (await ensureBackend()).name;
+  if (options.threads !== undefined && options.threads !== 1 && options.threads !== 2) {
+    throw new InvalidInputError(`threads must be 1 or 2, got ${String(options.threads)}.`);
+  }
 
-  const toTensor = (data: SampleArray, n: number): tf.Tensor2D =>
-    tf.tensor2d(data instanceof Float32Array ? data : Float32Array.from(data), [n, dim], 'float32');
-  const x = toTensor(trainX, nTrain);
-  const dx = toTensor(trainDx, nTrain);
-  const tx = testX === undefined ? undefined : toTensor(testX, nTest);
-  const tdx = testDx === undefined ? undefined : toTensor(testDx, nTest);
-  const rng = batchSize === undefined ? undefined : new RandomState(seed);
-  const variables = model.variables;
+  const { preference, source } = fastPathPreference(options.fastPath);
+  let fastPathReason: string | undefined =
+    preference === 'off' ? `disabled by ${source}` : fusedUnsupportedReason(model, preference);
+  let stepper: Stepper;
+  let pathAfterTraining = (): FastPathName => 'none';
+  if (fastPathReason === undefined) {
+    const trainer = new FusedTrainer({
+      kind: model.kind,
+      inputDim: dim,
+      hiddenDim: model.hiddenDim,
+      weights: model.getWeights(),
+      x: trainX,
+      dx: trainDx,
+      ...(testX !== undefined && testDx !== undefined ? { testX, testDx } : {}),
+      batchRows: batchSize ?? nTrain,
+      learningRate: adam.learningRate,
+      beta1: adam.beta1,
+      beta2: adam.beta2,
+      epsilon: adam.epsilon,
+      weightDecay: adam.weightDecay,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      engine: preference === 'off' ? 'auto' : preference,
+      ...(batchSize === undefined ? {} : { minibatchSeed: seed }),
+    });
+    await trainer.start();
+    fastPathReason = trainer.threadFallbackReason;
+    stepper = fusedStepper(model, trainer, nTest > 0);
+    // Read after training: with adaptive threads the path names the count most steps used.
+    pathAfterTraining = () => trainer.path;
+  } else {
+    const toTensor = (data: SampleArray, n: number): tf.Tensor2D =>
+      tf.tensor2d(
+        data instanceof Float32Array ? data : Float32Array.from(data),
+        [n, dim],
+        'float32',
+      );
+    const rng = batchSize === undefined ? undefined : new RandomState(seed);
+    stepper = tfjsStepper(
+      model,
+      adam,
+      () =>
+        rng !== undefined && batchSize !== undefined
+          ? rng.permutation(nTrain).subarray(0, batchSize)
+          : undefined,
+      toTensor(trainX, nTrain),
+      toTensor(trainDx, nTrain),
+      testX === undefined ? undefined : toTensor(testX, nTest),
+      testDx === undefined ? undefined : toTensor(testDx, nTest),
+    );
+  }
 
   const total = steps + 1;
   const history: TrainHistoryEntry[] = [];
@@ -140,38 +295,16 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
   const start = performance.now();
   try {
     for (let step = 0; step < total; step++) {
-      let batchIndices: tf.Tensor1D | undefined;
-      if (rng !== undefined && batchSize !== undefined) {
-        batchIndices = tf.tensor1d(rng.permutation(nTrain).subarray(0, batchSize), 'int32');
+      const trainLoss = stepper.lossAndGradients();
+      if (!Number.isFinite(trainLoss)) {
+        stepper.discard();
+        throw new TrainingDivergedError(step, trainLoss, learningRate);
       }
-      const { value, grads } = tf.variableGrads(() => {
-        const xb = batchIndices === undefined ? x : tf.gather(x, batchIndices);
-        const dxb = batchIndices === undefined ? dx : tf.gather(dx, batchIndices);
-        return mseLoss(model.timeDerivative(xb), dxb);
-      }, variables as tf.Variable[]);
-      let trainLoss: number;
-      try {
-        trainLoss = value.dataSync()[0] as number;
-        if (!Number.isFinite(trainLoss)) {
-          throw new TrainingDivergedError(step, trainLoss, learningRate);
-        }
-        adam.step(
-          variables,
-          variables.map((v) => grads[v.name] as tf.Tensor),
-        );
-      } finally {
-        tf.dispose([value, ...Object.values(grads)]);
-        batchIndices?.dispose();
-      }
+      stepper.apply();
 
       const report = step % progressEvery === 0 || step === total - 1;
-      let testLoss: number | undefined;
-      if (report && tx !== undefined && tdx !== undefined) {
-        const t = tf.tidy(() => mseLoss(model.timeDerivative(tx), tdx));
-        testLoss = t.dataSync()[0];
-        t.dispose();
-        finalTestLoss = testLoss;
-      }
+      const testLoss = report ? stepper.testLoss() : undefined;
+      if (testLoss !== undefined) finalTestLoss = testLoss;
       history.push(testLoss === undefined ? { step, trainLoss } : { step, trainLoss, testLoss });
       if (report && onProgress !== undefined) {
         const elapsedMs = performance.now() - start;
@@ -184,9 +317,9 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
       }
     }
   } finally {
-    tf.dispose([x, dx, ...(tx === undefined ? [] : [tx]), ...(tdx === undefined ? [] : [tdx])]);
-    adam.dispose();
+    await stepper.close();
   }
+  const fastPath = pathAfterTraining();
   const seconds = (performance.now() - start) / 1000;
   const last = history[history.length - 1] as TrainHistoryEntry;
   return {
@@ -197,5 +330,7 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
     finalTrainLoss: last.trainLoss,
     ...(finalTestLoss === undefined ? {} : { finalTestLoss }),
     backend,
+    fastPath,
+    ...(fastPathReason === undefined ? {} : { fastPathReason }),
   };
 }

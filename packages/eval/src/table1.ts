@@ -17,6 +17,8 @@ export interface ModelResult {
   readonly coordMse: MeanSe;
   readonly trainSeconds: number;
   readonly msPerStep: number;
+  /** The fused training kernel that ran the steps (e.g. `native-avx512-1thread`), or `none`. */
+  readonly fastPath?: string;
   /**
    * Forward-then-backward return error over the task's metric start points (paper Section 6);
    * absent in rows written before it was measured. In JSON a NaN mean (every round trip failed)
@@ -158,8 +160,10 @@ export function renderTable1Markdown(table: Table1): string {
   const settings = table.rows.map(
     (r) =>
       `- ${r.task}: ${r.steps} steps, seed ${r.seed}, backend ${r.backend}, ${r.generatedAt}; ` +
-      `training ${r.baseline.trainSeconds.toFixed(1)} s (baseline, ${r.baseline.msPerStep.toFixed(1)} ms/step), ` +
-      `${r.hnn.trainSeconds.toFixed(1)} s (HNN, ${r.hnn.msPerStep.toFixed(1)} ms/step)`,
+      `training ${r.baseline.trainSeconds.toFixed(1)} s (baseline, ${r.baseline.msPerStep.toFixed(1)} ms/step` +
+      `${r.baseline.fastPath ? `, ${r.baseline.fastPath}` : ''}), ` +
+      `${r.hnn.trainSeconds.toFixed(1)} s (HNN, ${r.hnn.msPerStep.toFixed(1)} ms/step` +
+      `${r.hnn.fastPath ? `, ${r.hnn.fastPath}` : ''})`,
   );
   return `${lines.join('\n')}\n\n${settings.join('\n')}\n`;
 }

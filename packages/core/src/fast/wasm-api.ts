@@ -1,0 +1,27 @@
+/**
+ * The few WebAssembly JS API types the fused path uses. TypeScript declares them only in the DOM
+ * library, which this Node package does not load; these match the Node 20 runtime.
+ */
+export interface WasmModule {
+  readonly __brand?: 'WebAssembly.Module';
+}
+
+export interface WasmMemory {
+  readonly buffer: SharedArrayBuffer | ArrayBuffer;
+}
+
+export interface WasmGlobal {
+  readonly value: unknown;
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Instance: new (
+    module: WasmModule,
+    imports: Record<string, Record<string, unknown>>,
+  ) => { readonly exports: Record<string, unknown> };
+}
+
+/** globalThis.WebAssembly, or undefined where it does not exist. */
+export const wasmApi: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
