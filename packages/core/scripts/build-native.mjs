@@ -8,11 +8,11 @@
 // WebAssembly build. Node-API is ABI-stable: one binary serves every Node version >= 20.
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { findTool, sha256 } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sources = [join(root, 'native', 'addon.c'), join(root, 'native', 'fused-step.c')];
@@ -37,24 +37,6 @@ const FLAGS = [
   `-I${include}`,
 ];
 
-/**
- * The first command that answers --version.
- * @param {(string | undefined)[]} candidates
- * @returns {{ name: string, version: string } | undefined}
- */
-function findTool(candidates) {
-  for (const name of candidates) {
-    if (!name) continue;
-    try {
-      const version = execFileSync(name, ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? '';
-      return { name, version };
-    } catch {
-      // try the next one
-    }
-  }
-  return undefined;
-}
-
 const clang = findTool([process.env.CLANG, 'clang-14', 'clang']);
 if (clang === undefined || !existsSync(join(include, 'node_api.h'))) {
   console.error(
@@ -65,7 +47,6 @@ if (clang === undefined || !existsSync(join(include, 'node_api.h'))) {
 }
 mkdirSync(outDir, { recursive: true });
 /** @param {Buffer} buffer */
-const sha256 = (buffer) => createHash('sha256').update(buffer).digest('hex');
 const binaries = VARIANTS.map(({ name, march }) => {
   const file = join(outDir, `fused-step-${name}.node`);
   const flags = [`-march=${march}`, ...FLAGS];

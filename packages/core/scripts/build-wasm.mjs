@@ -6,11 +6,11 @@
 // rebuild or the .wasm is replaced by something else.
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { findTool, sha256 } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'native', 'fused-step.c');
@@ -37,24 +37,6 @@ const FLAGS = [
   // The code uses no shadow stack (checked below); keep its reserved region small.
   '-Wl,-z,stack-size=4096',
 ];
-
-/**
- * The first command that answers --version.
- * @param {(string | undefined)[]} candidates
- * @returns {{ name: string, version: string } | undefined}
- */
-function findTool(candidates) {
-  for (const name of candidates) {
-    if (!name) continue;
-    try {
-      const version = execFileSync(name, ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? '';
-      return { name, version };
-    } catch {
-      // try the next one
-    }
-  }
-  return undefined;
-}
 
 const clang = findTool([process.env.CLANG, 'clang-14', 'clang']);
 if (clang === undefined) {
@@ -83,7 +65,6 @@ if (objdump === undefined) {
 }
 
 /** @param {Buffer} buffer */
-const sha256 = (buffer) => createHash('sha256').update(buffer).digest('hex');
 const wasm = readFileSync(output);
 const manifest = {
   source: relative(root, source),
