@@ -339,10 +339,16 @@ async function orbitFigure(a: VectorFieldArtifacts, dir: string): Promise<Writte
     x: t.slice(0, states.length),
     y: states.map((s) => system.hamiltonian(s)),
   });
-  // One square window for the three orbit panels, fitted to the true orbit.
-  let reach = 0;
-  for (const s of truth)
-    for (let i = 0; i < 2 * nbodies; i++) reach = Math.max(reach, Math.abs(s[i]!));
+  // One square window for the three orbit panels: it shows every path, so a model orbit that
+  // drifts outward is seen drifting, but stops at 3x the true orbit so one that flies off does
+  // not shrink the others to a dot.
+  const reachOf = (states: Float64Array[]) => {
+    let r = 0;
+    for (const s of states) for (let i = 0; i < 2 * nbodies; i++) r = Math.max(r, Math.abs(s[i]!));
+    return r;
+  };
+  const trueReach = reachOf(truth);
+  const reach = Math.min(3 * trueReach, Math.max(trueReach, reachOf(baseline), reachOf(hnn)));
   const window: [number, number] = [-1.15 * reach, 1.15 * reach];
   const orbitPanel = (title: string, series: Series[]): PanelOptions => ({
     title,
