@@ -6,14 +6,11 @@ import { createPixelModel, trainPixelModel } from '@hnn/autoencoder';
 import { createBaseline, createHnn, initBackend, train } from '@hnn/core';
 import type { DynamicsModel } from '@hnn/core';
 import {
-  HELD_OUT_START_RULE,
   PIXEL_PENDULUM_CONFIG,
   buildPixelPendulumDataset,
-  renderPixelTrajectory,
-  sampleGymStart,
+  renderHeldOutPixelTrajectory,
 } from '@hnn/datasets';
-import { pixelEnergyMetric } from '@hnn/eval';
-import { RandomState } from '@hnn/random';
+import { pixelModelEnergyMetric } from '@hnn/eval';
 import { RESULT_PREFIX } from './measurement.js';
 import type { Measurement, Skipped } from './measurement.js';
 import { timingStats } from './stats.js';
@@ -144,20 +141,9 @@ async function measurePixel(
     );
     const stepMs = timingStats(timer.samples);
     // The energy metric: encode a held-out trajectory, roll the latent field out, decode.
-    const start = sampleGymStart(new RandomState(1), HELD_OUT_START_RULE).state;
-    const trajectory = await renderPixelTrajectory(start, 203);
+    const { trajectory } = await renderHeldOutPixelTrajectory(0);
     const r0 = performance.now();
-    const latents = model.encodeBatch(trajectory.pixels, trajectory.n);
-    pixelEnergyMetric({
-      latentField: model.latentField64(),
-      latentsOfTrajectory: latents,
-      canonical: trajectory.coords,
-      fit: {
-        latents: model.encodeBatch(data.train.pixels, data.train.n),
-        canonical: data.train.coords,
-      },
-      reencode: (z) => model.encodeBatch(model.decodeBatch(z, z.length / 2), z.length / 2),
-    });
+    pixelModelEnergyMetric(model, trajectory, data.train);
     const rolloutSeconds = (performance.now() - r0) / 1000;
     return {
       task: 'pixel-pendulum',

@@ -8,7 +8,9 @@ import {
   massSpringDataset,
   pendulumDataset,
   realPendulumDataset,
+  TASK_IDS,
   type Dataset,
+  type TaskId,
 } from '@hnn/datasets';
 import {
   oscillatorEnergyConfig,
@@ -18,15 +20,8 @@ import {
 } from '@hnn/eval';
 import type { OdeFunction } from '@hnn/integrators';
 
-export const BENCH_TASKS = [
-  'mass-spring',
-  'pendulum',
-  'real-pendulum',
-  'two-body',
-  'three-body',
-  'pixel-pendulum',
-] as const;
-export type BenchTaskId = (typeof BENCH_TASKS)[number];
+export const BENCH_TASKS = TASK_IDS;
+export type BenchTaskId = TaskId;
 export const BENCH_MODELS = ['baseline', 'hnn'] as const;
 export type BenchModel = (typeof BENCH_MODELS)[number];
 

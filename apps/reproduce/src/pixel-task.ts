@@ -6,11 +6,10 @@ import {
   type PixelModel,
 } from '@hnn/autoencoder';
 import {
-  HELD_OUT_START_RULE,
   PIXEL_PENDULUM_CONFIG,
+  HELD_OUT_FRAMES,
   buildPixelPendulumDataset,
-  renderPixelTrajectory,
-  sampleGymStart,
+  renderHeldOutPixelTrajectory,
   type PixelPendulumDataset,
   type PixelTrajectory,
 } from '@hnn/datasets';
@@ -18,13 +17,12 @@ import {
   PAPER_TABLE1,
   TABLE1_ENERGY_SCALE,
   TABLE1_SCALE,
-  pixelEnergyMetric,
+  pixelModelEnergyMetric,
   reversibilityMetric,
   type ModelResult,
   type PixelEnergyResult,
   type Table1Row,
 } from '@hnn/eval';
-import { RandomState } from '@hnn/random';
 import type { PixelArtifacts } from './figures/artifacts.js';
 import { tileGrid, writeGreyPng } from './images.js';
 import { createProgressBar } from './progress.js';
@@ -37,7 +35,7 @@ export const PIXEL_TASK = {
   weightDecay: 1e-5,
   hiddenDim: 200,
   /** Frames of the held-out trajectory; pairing uses 3, leaving 200 samples. */
-  heldOutFrames: 203,
+  heldOutFrames: HELD_OUT_FRAMES,
 } as const;
 
 export interface PixelTaskOptions {
@@ -88,19 +86,8 @@ async function trainAndMeasure(
   const t0 = performance.now();
   const trainLoss = evaluatePixelLosses(model, data.train).total;
   const testLoss = evaluatePixelLosses(model, data.test).total;
-  // The reference fits the latent -> (theta, 0.25 thetadot) map on the training set's encodings
-  // and decodes/re-encodes the rolled-out latents before mapping them.
-  const latents = model.encodeBatch(trajectory.pixels, trajectory.n);
-  const energy = pixelEnergyMetric({
-    latentField: model.latentField64(),
-    latentsOfTrajectory: latents,
-    canonical: trajectory.coords,
-    fit: {
-      latents: model.encodeBatch(data.train.pixels, data.train.n),
-      canonical: data.train.coords,
-    },
-    reencode: (z) => model.encodeBatch(model.decodeBatch(z, z.length / 2), z.length / 2),
-  });
+  const energy = pixelModelEnergyMetric(model, trajectory, data.train);
+  const latents = energy.trajectoryLatents;
   // Round trips in latent space from five held-out encodings (40 frames apart) over the energy
   // metric's horizon.
   const field = model.latentField64();
@@ -200,10 +187,7 @@ export async function runPixelTask(options: PixelTaskOptions): Promise<Table1Row
       `${data.cache.hit ? 'loaded from cache' : 'rendered'} in ${data.timing.totalSeconds.toFixed(1)} s`,
   );
   for (const note of data.notes) options.log(`pixel-pendulum: ${note}`);
-  // The held-out trajectory of the energy metric: a start between pi/11 and pi/10 from the
-  // bottom, drawn from RandomState(seed + 1) (the notebook uses seed 1 beside the experiment's 0).
-  const start = sampleGymStart(new RandomState(options.seed + 1), HELD_OUT_START_RULE).state;
-  const trajectory = await renderPixelTrajectory(start, PIXEL_TASK.heldOutFrames);
+  const { start, trajectory } = await renderHeldOutPixelTrajectory(options.seed);
 
   const trained = [];
   try {

@@ -127,11 +127,13 @@ export {
   type RenderFramesResult,
 } from './pixel-render-pool.js';
 export {
+  HELD_OUT_FRAMES,
   HELD_OUT_START_RULE,
   PIXEL_PENDULUM_CONFIG,
   buildPixelPendulumDataset,
   pairPixelFrames,
   pixelGeometry,
+  renderHeldOutPixelTrajectory,
   renderPixelTrajectory,
   simulatePixelPendulumTrials,
   splitPixelSamples,

@@ -398,3 +398,19 @@ export async function renderPixelTrajectory(
   const split = pairPixelFrames(rendered.frames, coords, 1, frames, geometry.side);
   return { ...split, states, renderer: backend.name };
 }
+
+/** Frames of the energy metric's held-out trajectory; pairing uses 3, leaving 200 samples. */
+export const HELD_OUT_FRAMES = 203;
+
+/**
+ * The pixel energy metric's held-out trajectory: a start between pi/11 and pi/10 from the bottom
+ * (`HELD_OUT_START_RULE`) drawn from RandomState(seed + 1) — the notebook uses seed 1 beside the
+ * experiment's 0 — rendered for `HELD_OUT_FRAMES` frames.
+ */
+export async function renderHeldOutPixelTrajectory(
+  seed: number,
+  options: { readonly backend?: CanvasBackend | CanvasBackendPreference } = {},
+): Promise<{ start: GymPendulumState; trajectory: PixelTrajectory }> {
+  const start = sampleGymStart(new RandomState(seed + 1), HELD_OUT_START_RULE).state;
+  return { start, trajectory: await renderPixelTrajectory(start, HELD_OUT_FRAMES, options) };
+}

@@ -46,10 +46,13 @@ export {
   PIXEL_ENERGY_CONFIG,
   fitLatentToCanonical,
   pixelEnergyMetric,
+  pixelModelEnergyMetric,
   pixelPendulumEnergy,
   type LatentToCanonicalMap,
   type PixelEnergyConfig,
   type PixelEnergyInput,
+  type PixelEnergyModel,
+  type PixelSamples,
   type PixelEnergyResult,
 } from './pixel-energy.js';
 export {

@@ -5,7 +5,9 @@ import {
   fitLatentToCanonical,
   PIXEL_ENERGY_CONFIG,
   pixelEnergyMetric,
+  pixelModelEnergyMetric,
   pixelPendulumEnergy,
+  type PixelEnergyModel,
 } from './pixel-energy.js';
 import { MetricInputError } from './stats.js';
 
@@ -205,5 +207,42 @@ describe('pixelEnergyMetric on a synthetic pendulum', () => {
         reencode: (z) => z.subarray(2),
       }),
     ).toThrow(/reencode/);
+  });
+});
+
+describe('pixelModelEnergyMetric', () => {
+  it('fits the map on the training samples and re-encodes the rollout, as the reference', () => {
+    // A stand-in model whose "pixels" are the latents themselves, counting its calls.
+    const calls = { encode: 0, decode: 0 };
+    const model: PixelEnergyModel = {
+      latentField64: () => latentFieldOf(),
+      encodeBatch: (pixels, n) => {
+        calls.encode++;
+        return Float64Array.from(pixels.subarray(0, 2 * n));
+      },
+      decodeBatch: (z, n) => {
+        calls.decode++;
+        return Float32Array.from(z.subarray(0, 2 * n));
+      },
+    };
+    const asPixels = (cc: Float64Array) => Float32Array.from(toLatent(cc));
+    const train = trajectory(0.5);
+    const result = pixelModelEnergyMetric(
+      model,
+      { pixels: asPixels(canonical), coords: canonical, n: FRAMES },
+      { pixels: asPixels(train), coords: train, n: FRAMES },
+    );
+    const direct = pixelEnergyMetric({
+      latentField: latentFieldOf(),
+      latentsOfTrajectory: Float64Array.from(asPixels(canonical)),
+      canonical,
+      fit: { latents: Float64Array.from(asPixels(train)), canonical: train },
+      reencode: (z) => Float64Array.from(Float32Array.from(z)),
+    });
+    expect(result.energyMse).toEqual(direct.energyMse);
+    expect(result.trajectoryLatents).toEqual(Float64Array.from(asPixels(canonical)));
+    // Trajectory, training set, and the re-encoding of the rollout.
+    expect(calls).toEqual({ encode: 3, decode: 1 });
+    expect(result.energyMse.mean).toBeLessThan(1e-3);
   });
 });

@@ -243,3 +243,43 @@ export function pixelEnergyMetric(
     energySquaredErrors: energySq,
   };
 }
+
+/** What `pixelModelEnergyMetric` needs of a pixel model (e.g. @hnn/autoencoder's PixelModel). */
+export interface PixelEnergyModel {
+  latentField64(): (z: Float64Array, out: Float64Array) => void;
+  encodeBatch(pixels: Float32Array, n: number): Float64Array;
+  decodeBatch(z: Float64Array, n: number): Float32Array;
+}
+
+/** Pixel pairs with their canonical coordinates (a dataset split or a rendered trajectory). */
+export interface PixelSamples {
+  readonly pixels: Float32Array;
+  readonly coords: Float64Array;
+  readonly n: number;
+}
+
+/**
+ * The pixel energy metric of a trained model, the way the reference computes it: the
+ * latent -> (theta, 0.25 thetadot) map is fitted on the training set's encodings, and the rolled-out
+ * latents are decoded and encoded again before they are mapped. Also returns the encodings of the
+ * held-out trajectory.
+ */
+export function pixelModelEnergyMetric(
+  model: PixelEnergyModel,
+  trajectory: PixelSamples,
+  train: PixelSamples,
+  config: PixelEnergyConfig = PIXEL_ENERGY_CONFIG,
+): PixelEnergyResult & { readonly trajectoryLatents: Float64Array } {
+  const trajectoryLatents = model.encodeBatch(trajectory.pixels, trajectory.n);
+  const result = pixelEnergyMetric(
+    {
+      latentField: model.latentField64(),
+      latentsOfTrajectory: trajectoryLatents,
+      canonical: trajectory.coords,
+      fit: { latents: model.encodeBatch(train.pixels, train.n), canonical: train.coords },
+      reencode: (z) => model.encodeBatch(model.decodeBatch(z, z.length / 2), z.length / 2),
+    },
+    config,
+  );
+  return { ...result, trajectoryLatents };
+}
