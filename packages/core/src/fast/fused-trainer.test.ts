@@ -22,6 +22,7 @@ import { NATIVE_PREBUILD_DIR, overrideEnginesForTesting, selectEngine } from './
 import type { EngineChoice } from './engines.js';
 import { FUSED_MANIFEST_URL, FUSED_WASM_URL } from './fused-module.js';
 import { FusedTrainer } from './fused-trainer.js';
+import { springData } from '../test-utils/spring-data.js';
 
 // Both the fused kernel and TensorFlow.js compute in float32, whose rounding leaves relative errors
 // of a few 1e-7 in a gradient (measured 1e-7..4e-7 for both against float64 central differences,
@@ -274,23 +275,6 @@ describe.each(ENGINES)('threads (%s)', (engine) => {
     model.dispose();
   });
 });
-
-/** A small noisy mass-spring set: H = q^2 + p^2, dq/dt = 2p, dp/dt = -2q. */
-function springData(n: number, seed: number): { x: Float64Array; dx: Float64Array } {
-  const x = new Float64Array(2 * n);
-  const dx = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const angle = (2 * Math.PI * i) / n + seed;
-    const radius = 0.2 + 0.8 * ((i * 0.618 + seed) % 1);
-    const q = radius * Math.cos(angle);
-    const p = radius * Math.sin(angle);
-    x[2 * i] = q + 0.05 * Math.sin(7 * i);
-    x[2 * i + 1] = p + 0.05 * Math.cos(5 * i);
-    dx[2 * i] = 2 * p;
-    dx[2 * i + 1] = -2 * q;
-  }
-  return { x, dx };
-}
 
 describe('train() with the fused path', () => {
   const data = springData(120, 0.3);
