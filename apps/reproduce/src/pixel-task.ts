@@ -97,7 +97,7 @@ async function trainAndMeasure(
     energy.times[energy.times.length - 1]!,
   );
   options.log(
-    `pixel-pendulum ${kind}: ${trained.seconds.toFixed(1)} s training (${trained.msPerStep.toFixed(1)} ms/step), ` +
+    `pixel-pendulum ${kind}: ${trained.seconds.toFixed(1)} s training (${trained.msPerStep.toFixed(1)} ms/step, ${trained.fastPath}), ` +
       `${((performance.now() - t0) / 1000).toFixed(2)} s losses and energy metric`,
   );
   options.log(
@@ -115,6 +115,7 @@ async function trainAndMeasure(
       coordMse: energy.coordMse,
       trainSeconds: trained.seconds,
       msPerStep: trained.msPerStep,
+      fastPath: trained.fastPath,
       reversibility,
     },
   };

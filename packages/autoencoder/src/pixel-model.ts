@@ -76,6 +76,15 @@ export interface PixelModel {
   dispose(): void;
 }
 
+// Models built by createPixelModel: exactly the architecture @hnn/core's fused pixel kernel
+// computes, so trainPixelModel may train them with it.
+const fusable = new WeakSet<PixelModel>();
+
+/** True for a model built by createPixelModel (trainable by the fused pixel kernel). */
+export function isFusablePixelModel(model: PixelModel): boolean {
+  return fusable.has(model);
+}
+
 /** Rows per TensorFlow.js call in the batched helpers (bounds peak memory). */
 const CHUNK_ROWS = 1000;
 
@@ -122,7 +131,9 @@ export function createPixelModel(options: PixelModelOptions): PixelModel {
     autoencoder.dispose();
     throw error;
   }
-  return new PixelModelImpl(kind, autoencoder, latent);
+  const model = new PixelModelImpl(kind, autoencoder, latent);
+  fusable.add(model);
+  return model;
 }
 
 class PixelModelImpl implements PixelModel {

@@ -30,12 +30,17 @@ describe('trainPixelModel on a tiny synthetic pendulum', () => {
     });
   });
 
-  for (const kind of ['hnn', 'baseline'] as const) {
-    it(`${kind}: the loss decreases and no tensors leak`, async () => {
+  for (const [kind, fastPath] of [
+    ['hnn', 'off'],
+    ['baseline', 'off'],
+    ['hnn', 'auto'],
+    ['baseline', 'auto'],
+  ] as const) {
+    it(`${kind}, fast path ${fastPath}: the loss decreases and no tensors leak`, async () => {
       const model = tiny(kind);
       const before = evaluatePixelLosses(model, train);
       // Warm up once so that lazily created kernels/tensors are not counted as leaks.
-      await trainPixelModel(model, { train }, { steps: 1, batchSize: 50 });
+      await trainPixelModel(model, { train }, { steps: 1, batchSize: 50, fastPath });
       const tensors = tf.memory().numTensors;
       const progress: number[] = [];
       const result = await trainPixelModel(
@@ -47,8 +52,11 @@ describe('trainPixelModel on a tiny synthetic pendulum', () => {
           learningRate: 3e-3,
           progressEvery: 100,
           onProgress: (p) => progress.push(p.step),
+          fastPath,
         },
       );
+      if (fastPath === 'off') expect(result.fastPath).toBe('none');
+      else expect(result.fastPath).toMatch(/^(native-avx512|native-avx2|wasm-simd)-[12]threads?$/);
       expect(tf.memory().numTensors).toBe(tensors);
       expect(result.iterations).toBe(300);
       expect(result.history).toHaveLength(300);
@@ -68,6 +76,41 @@ describe('trainPixelModel on a tiny synthetic pendulum', () => {
         6,
       );
       model.dispose();
+    });
+  }
+
+  for (const kind of ['hnn', 'baseline'] as const) {
+    it(`${kind}: the fused path trains as the TensorFlow.js path does`, async () => {
+      // Same weights, minibatches and updates; float32 rounding in a different order is the only
+      // difference, and 100 Adam steps amplify it only slightly.
+      const run = async (fastPath: 'off' | 'wasm' | 'auto') => {
+        const model = tiny(kind, 5);
+        const result = await trainPixelModel(
+          model,
+          { train, test },
+          { steps: 99, batchSize: 40, learningRate: 3e-3, progressEvery: 50, fastPath },
+        );
+        const weights = model.getWeights();
+        model.dispose();
+        return { result, weights };
+      };
+      const ref = await run('off');
+      for (const fastPath of ['wasm', 'auto'] as const) {
+        const got = await run(fastPath);
+        expect(got.result.fastPath).not.toBe('none');
+        got.weights.forEach((w, i) => {
+          expect(relativeError(w, ref.weights[i] as Float32Array), `array ${i}`).toBeLessThan(1e-3);
+        });
+        got.result.history.forEach((h, step) => {
+          const r = ref.result.history[step];
+          expect(Math.abs(h.train.total - (r?.train.total ?? 0))).toBeLessThan(
+            1e-3 * (r?.train.total ?? 0),
+          );
+          if (r?.test !== undefined) {
+            expect(Math.abs((h.test?.total ?? 0) - r.test.total)).toBeLessThan(1e-3 * r.test.total);
+          }
+        });
+      }
     });
   }
 

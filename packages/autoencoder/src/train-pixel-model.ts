@@ -1,17 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   Adam,
+  fastPathPreference,
+  FusedPixelTrainer,
+  fusedPixelUnsupportedReason,
   getBackendInfo,
   initBackend,
   InvalidInputError,
   TrainingDivergedError,
 } from '@hnn/core';
-import type { BackendName } from '@hnn/core';
+import type { BackendName, FastPathName, FastPathPreference } from '@hnn/core';
 import { RandomState } from '@hnn/random';
 import { checkSplit, gatherRows } from './data.js';
 import type { PixelSplit } from './data.js';
 import { DYNAMICS_LOSS_WEIGHT, pixelLoss } from './pixel-loss.js';
 import type { PixelLossTerms } from './pixel-loss.js';
+import { isFusablePixelModel } from './pixel-model.js';
 import type { PixelModel } from './pixel-model.js';
 
 /** Paper Section 5.1 / the reference's experiment-pixels/train.py. */
@@ -50,6 +54,14 @@ export interface PixelTrainOptions {
   readonly onProgress?: (progress: PixelTrainProgress) => void;
   /** Report (and score a test minibatch) every this many steps and at the last (default 200). */
   readonly progressEvery?: number;
+  /**
+   * 'auto' (default, or env HNN_FAST_PATH): @hnn/core's fused pixel kernel (native addon, else
+   * WebAssembly) for models built by createPixelModel; 'native' / 'wasm': only that engine;
+   * 'off': TensorFlow.js ops. Same minibatches and loss either way; see `fastPath` in the result.
+   */
+  readonly fastPath?: FastPathPreference;
+  /** Threads of the fused path, 1 or 2 (default: timed, the faster). */
+  readonly threads?: number;
 }
 
 /** Losses of one step's minibatch, before the update. */
@@ -74,8 +86,12 @@ export interface PixelTrainResult {
   readonly iterations: number;
   readonly seconds: number;
   readonly msPerStep: number;
-  /** The TensorFlow.js backend that ran the training. */
+  /** The TensorFlow.js backend (it ran the steps when fastPath is 'none'). */
   readonly backend: BackendName;
+  /** What ran the steps: the fused kernel's engine and threads, or 'none' (TensorFlow.js). */
+  readonly fastPath: FastPathName;
+  /** Why the fused path was not used (or runs on one thread), when it was not. */
+  readonly fastPathReason?: string;
   /** Every step's minibatch losses; test minibatch losses at the progress steps. */
   readonly history: readonly PixelTrainHistoryEntry[];
   readonly finalTrainLoss: number;
@@ -110,6 +126,105 @@ function stackedLoss(
   const terms = pixelLoss(model, x, xNext, { dynamicsWeight });
   const all = tf.stack([terms.total, terms.autoencoder, terms.canonical, terms.dynamics]);
   return { total: terms.total, all: all as tf.Tensor1D };
+}
+
+/** One way of running training steps: TensorFlow.js ops, or the fused kernel. */
+interface PixelStepper {
+  /** Loss terms of the minibatch and its gradients (kept for update()). */
+  lossAndGradients(indices: ArrayLike<number>): PixelLossValues;
+  /** Adam step from the last gradients. */
+  update(): void;
+  /** Drops the last gradients without a step (the loss diverged). */
+  discard(): void;
+  testLoss(indices: ArrayLike<number>): PixelLossValues;
+  path(): FastPathName;
+  /** Leaves the trained weights in the model and frees what the stepper holds. */
+  finish(): Promise<void>;
+}
+
+function tfjsStepper(
+  model: PixelModel,
+  adam: Adam,
+  train: PixelSplit,
+  test: PixelSplit | undefined,
+  dynamicsWeight: number,
+): PixelStepper {
+  const variables = model.variables as tf.Variable[];
+  let pending: tf.Tensor[] = [];
+  let gradList: tf.Tensor[] = [];
+  const release = (): void => {
+    tf.dispose(pending);
+    pending = [];
+    gradList = [];
+  };
+  return {
+    lossAndGradients(indices) {
+      let all: tf.Tensor1D | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const loss = stackedLoss(model, train, indices, dynamicsWeight);
+        all = tf.keep(loss.all);
+        return loss.total;
+      }, variables);
+      pending = [value, ...Object.values(grads), ...(all === undefined ? [] : [all])];
+      // tfjs omits a variable it finds no path to; its gradient is then zero.
+      gradList = variables.map((v) => {
+        const g = grads[v.name];
+        if (g !== undefined) return g;
+        const zero = tf.zerosLike(v);
+        pending.push(zero);
+        return zero;
+      });
+      return toValues((all as tf.Tensor1D).dataSync());
+    },
+    update() {
+      try {
+        adam.step(variables, gradList);
+      } finally {
+        release();
+      }
+    },
+    discard: release,
+    testLoss(indices) {
+      const t = tf.tidy(() => stackedLoss(model, test as PixelSplit, indices, dynamicsWeight).all);
+      try {
+        return toValues(t.dataSync());
+      } finally {
+        t.dispose();
+      }
+    },
+    path: () => 'none',
+    finish() {
+      release();
+      adam.dispose();
+      return Promise.resolve();
+    },
+  };
+}
+
+function fusedStepper(
+  model: PixelModel,
+  trainer: FusedPixelTrainer,
+  train: PixelSplit,
+  test: PixelSplit | undefined,
+): PixelStepper {
+  return {
+    lossAndGradients: (indices) =>
+      trainer.computeGradients(train.pixels, train.nextPixels, indices),
+    update: () => trainer.applyAdam(),
+    discard: () => undefined,
+    testLoss: (indices) => {
+      const split = test as PixelSplit;
+      return trainer.evaluate(split.pixels, split.nextPixels, indices);
+    },
+    path: () => trainer.path,
+    async finish() {
+      try {
+        model.setWeights(trainer.getWeights());
+      } finally {
+        await trainer.close();
+      }
+    },
+  };
 }
 
 /**
@@ -158,9 +273,47 @@ export async function trainPixelModel(
   // Adam validates learningRate and weightDecay.
   const adam = new Adam({ learningRate, weightDecay });
   const backend = (getBackendInfo() ?? (await initBackend())).name;
+  if (options.threads !== undefined && options.threads !== 1 && options.threads !== 2) {
+    throw new InvalidInputError(`threads must be 1 or 2, got ${String(options.threads)}.`);
+  }
+  const { preference, source } = fastPathPreference(options.fastPath);
+  const sizes = {
+    kind: model.kind,
+    inputDim: model.inputDim,
+    hiddenDim: model.hiddenDim,
+    latentDim: model.latentDim,
+    latentHiddenDim: model.latent.mlp.sizes[1] as number,
+  };
+  let fastPathReason: string | undefined =
+    preference === 'off'
+      ? `disabled by ${source}`
+      : !isFusablePixelModel(model)
+        ? 'not a model built by createPixelModel'
+        : fusedPixelUnsupportedReason(sizes, preference);
+  let stepper: PixelStepper;
+  if (fastPathReason === undefined) {
+    const trainer = new FusedPixelTrainer({
+      ...sizes,
+      weights: model.getWeights(),
+      batchRows: batchSize,
+      learningRate: adam.learningRate,
+      beta1: adam.beta1,
+      beta2: adam.beta2,
+      epsilon: adam.epsilon,
+      weightDecay: adam.weightDecay,
+      dynamicsWeight,
+      engine: preference === 'off' ? 'auto' : preference,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    });
+    adam.dispose();
+    await trainer.start();
+    fastPathReason = trainer.threadFallbackReason;
+    stepper = fusedStepper(model, trainer, train, test);
+  } else {
+    stepper = tfjsStepper(model, adam, train, test, dynamicsWeight);
+  }
   const rng = new RandomState(seed);
   const testRng = new RandomState(seed + 1);
-  const variables = model.variables as tf.Variable[];
 
   const total = steps + 1;
   const history: PixelTrainHistoryEntry[] = [];
@@ -168,43 +321,18 @@ export async function trainPixelModel(
   try {
     for (let step = 0; step < total; step++) {
       const indices = rng.permutation(train.n).subarray(0, batchSize);
-      let all: tf.Tensor1D | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const loss = stackedLoss(model, train, indices, dynamicsWeight);
-        all = tf.keep(loss.all);
-        return loss.total;
-      }, variables);
-      let trainValues: PixelLossValues;
-      try {
-        trainValues = toValues((all as tf.Tensor1D).dataSync());
-        if (!Number.isFinite(trainValues.total)) {
-          throw new TrainingDivergedError(step, trainValues.total, learningRate);
-        }
-        // tfjs omits a variable it finds no path to; its gradient is then zero.
-        const zeros: tf.Tensor[] = [];
-        const gradList = variables.map((v) => {
-          const g = grads[v.name];
-          if (g !== undefined) return g;
-          const zero = tf.zerosLike(v);
-          zeros.push(zero);
-          return zero;
-        });
-        try {
-          adam.step(variables, gradList);
-        } finally {
-          tf.dispose(zeros);
-        }
-      } finally {
-        tf.dispose([value, ...Object.values(grads), ...(all === undefined ? [] : [all])]);
+      const trainValues = stepper.lossAndGradients(indices);
+      if (!Number.isFinite(trainValues.total)) {
+        stepper.discard();
+        throw new TrainingDivergedError(step, trainValues.total, learningRate);
       }
+      stepper.update();
 
       const report = step % progressEvery === 0 || step === total - 1;
       let testValues: PixelLossValues | undefined;
       if (report && test !== undefined) {
         const testIndices = testRng.permutation(test.n).subarray(0, Math.min(batchSize, test.n));
-        const t = tf.tidy(() => stackedLoss(model, test, testIndices, dynamicsWeight).all);
-        testValues = toValues(t.dataSync());
-        t.dispose();
+        testValues = stepper.testLoss(testIndices);
       }
       const entry: PixelTrainHistoryEntry =
         testValues === undefined
@@ -218,7 +346,7 @@ export async function trainPixelModel(
       }
     }
   } finally {
-    adam.dispose();
+    await stepper.finish();
   }
   const seconds = (performance.now() - start) / 1000;
   const last = history[history.length - 1] as PixelTrainHistoryEntry;
@@ -227,6 +355,8 @@ export async function trainPixelModel(
     seconds,
     msPerStep: (seconds * 1000) / total,
     backend,
+    fastPath: stepper.path(),
+    ...(fastPathReason === undefined ? {} : { fastPathReason }),
     history,
     finalTrainLoss: last.train.total,
   };

@@ -139,6 +139,22 @@ static napi_value KernelBlock(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* pixelLayout(which, kind, dp, hp, L, lp, cr): see pixel_layout in fused-step.c. */
+static napi_value PixelLayout(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  int32_t a[7] = {0};
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 7) {
+    napi_throw_type_error(env, NULL, "fused-step addon: pixelLayout expects 7 integers");
+    return NULL;
+  }
+  for (int i = 0; i < 7; i++) CHECK(napi_get_value_int32(env, argv[i], &a[i]));
+  napi_value out;
+  CHECK(napi_create_int32(env, pixel_layout(a[0], a[1], a[2], a[3], a[4], a[5], a[6]), &out));
+  return out;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"alloc", NULL, Alloc, NULL, NULL, NULL, napi_default, NULL},
@@ -150,6 +166,7 @@ NAPI_MODULE_INIT() {
       {"rngSeed", NULL, RngSeed, NULL, NULL, NULL, napi_default, NULL},
       {"permute", NULL, Permute, NULL, NULL, NULL, napi_default, NULL},
       {"f64Product", NULL, F64Product, NULL, NULL, NULL, napi_default, NULL},
+      {"pixelLayout", NULL, PixelLayout, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) {
     return NULL;

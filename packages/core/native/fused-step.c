@@ -236,19 +236,26 @@ static void gemm_tn(const float *restrict p1, const float *restrict q1, const fl
   }
 }
 
-/* h (nr x hp) = tanh(x W1 + b1) for x (nr x d). */
-static void first_layer(const Ctx *c, const float *x, float *h, int nr) {
-  const int d = c->d, hp = c->hp;
-  const float *w1 = F32(c, c->p), *b1 = w1 + offB1(c);
+/* h (nr x hp) = act(x W + b) for a narrow x (nr x d), W (d x hp); act 0: none, 1: tanh, 2: relu. */
+static void small_layer(const float *x, int d, const float *w, const float *b, float *h, int nr,
+                        int hp, int act) {
   for (int r = 0; r < nr; r++) {
     const float *xr = x + r * d;
     float *hr = h + r * hp;
     for (int k = 0; k < hp; k += VW) {
-      vf acc = vload(b1 + k);
-      for (int i = 0; i < d; i++) acc += xr[i] * vload(w1 + i * hp + k);
-      vstore(hr + k, vtanh(acc));
+      vf acc = vload(b + k);
+      for (int i = 0; i < d; i++) acc += xr[i] * vload(w + i * hp + k);
+      if (act == 1) acc = vtanh(acc);
+      else if (act == 2) acc = vmax(acc, vsplat(0.0f));
+      vstore(hr + k, acc);
     }
   }
+}
+
+/* h (nr x hp) = tanh(x W1 + b1) for x (nr x d). */
+static void first_layer(const Ctx *c, const float *x, float *h, int nr) {
+  const float *w1 = F32(c, c->p);
+  small_layer(x, c->d, w1, w1 + offB1(c), h, nr, c->hp, 1);
 }
 
 /* In place tanh of an (nr x hp) buffer. */
@@ -256,23 +263,28 @@ static void tanh_rows(float *h, int count) {
   for (int k = 0; k < count; k += VW) vstore(h + k, vtanh(vload(h + k)));
 }
 
-/* gW1 (d x hp) += x^T a1, gb1 (hp) = column sums of a1. */
-static void first_layer_grad(const Ctx *c, const float *x, const float *a1, float *gw1,
-                             float *gb1, int nr, int accumulate) {
-  const int d = c->d, hp = c->hp;
+/* gW (d x hp) (+)= x^T a for a narrow x (nr x d), gb (hp) = column sums of a. */
+static void small_layer_grad(const float *x, int d, int hp, const float *a, float *gw, float *gb,
+                             int nr, int accumulate) {
   for (int k = 0; k < hp; k += VW) {
     vf sb = {0};
-    for (int r = 0; r < nr; r++) sb += vload(a1 + r * hp + k);
-    vstore(gb1 + k, sb);
+    for (int r = 0; r < nr; r++) sb += vload(a + r * hp + k);
+    vstore(gb + k, sb);
   }
   for (int i = 0; i < d; i++) {
-    float *gr = gw1 + i * hp;
+    float *gr = gw + i * hp;
     for (int k = 0; k < hp; k += VW) {
       vf acc = accumulate ? vload(gr + k) : (vf){0};
-      for (int r = 0; r < nr; r++) acc += x[r * d + i] * vload(a1 + r * hp + k);
+      for (int r = 0; r < nr; r++) acc += x[r * d + i] * vload(a + r * hp + k);
       vstore(gr + k, acc);
     }
   }
+}
+
+/* gW1 (d x hp) += x^T a1, gb1 (hp) = column sums of a1. */
+static void first_layer_grad(const Ctx *c, const float *x, const float *a1, float *gw1,
+                             float *gb1, int nr, int accumulate) {
+  small_layer_grad(x, c->d, c->hp, a1, gw1, gb1, nr, accumulate);
 }
 
 /* Thread tid's work buffers: x, y, e (chunkRows x d) then eight (chunkRows x hp) ones. */
@@ -584,6 +596,21 @@ EXPORT(f64_product) void f64_product(Ctx64 *c) {
   }
 }
 
+/* The pixel-pendulum model's step (kinds 2 and 3), dispatched from the entry points below. */
+#include "fused-pixel.c"
+
+/*
+ * Layout of the pixel model (a pure function of its sizes, so the driver allocates from it):
+ * which 0: parameters (floats), 1: work floats per thread, 2: transposed-copy floats,
+ * 3 + s: offset of parameter segment s (see fused-pixel.c).
+ */
+EXPORT(pixel_layout) int pixel_layout(int which, int kind, int dp, int hp, int L, int lp, int cr) {
+  if (which == 0) return seg_off_of(kind, dp, hp, L, lp, S_COUNT);
+  if (which == 1) return pixel_scratch_floats(cr, dp, hp, L, lp);
+  if (which == 2) return wt_off_of(dp, hp, S_V2) + lp * lp;
+  return seg_off_of(kind, dp, hp, L, lp, which - 3);
+}
+
 /* Block sizes the driver must respect: 0: rows per block (chunk rows are a multiple), 1: columns
  * per block (hidden widths are padded to a multiple), 2: floats per vector. */
 EXPORT(kernel_block) int kernel_block(int which) {
@@ -592,6 +619,10 @@ EXPORT(kernel_block) int kernel_block(int which) {
 
 /* Rebuilds W2^T from W2 (after the driver writes parameters). */
 EXPORT(transpose_w2) void transpose_w2(Ctx *c) {
+  if (c->kind >= 2) {
+    pixel_transpose_all((PCtx *)c);
+    return;
+  }
   const int hp = c->hp;
   const float *w2 = F32(c, c->p) + offW2(c);
   float *w2t = F32(c, c->w2t);
@@ -601,6 +632,7 @@ EXPORT(transpose_w2) void transpose_w2(Ctx *c) {
 
 /* Phase 1: takes chunks until none is left; returns how many this thread did. */
 EXPORT(work_chunks) int work_chunks(Ctx *c, int tid) {
+  if (c->kind >= 2) return pixel_work_chunks((PCtx *)c, tid);
   int done = 0;
   double *lossPart = (double *)(region(c) + c->lossPart);
   for (;;) {
@@ -623,6 +655,10 @@ EXPORT(work_chunks) int work_chunks(Ctx *c, int tid) {
  * Adam as torch.optim.Adam (L2 decay added to the gradient); keeps W2^T in step with W2.
  */
 EXPORT(reduce_adam) void reduce_adam(Ctx *c, int part, int parts) {
+  if (c->kind >= 2) {
+    pixel_reduce_adam((PCtx *)c, part, parts);
+    return;
+  }
   const int np = c->nParams;
   /* Slices start on a vector boundary (np and every layer offset are multiples of NR * VW). */
   int lo = (int)((int64_t)np * part / parts) / VW * VW;

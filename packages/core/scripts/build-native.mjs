@@ -15,7 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { findTool, sha256 } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sources = [join(root, 'native', 'addon.c'), join(root, 'native', 'fused-step.c')];
+const sources = [
+  join(root, 'native', 'addon.c'),
+  join(root, 'native', 'fused-step.c'),
+  join(root, 'native', 'fused-pixel.c'),
+];
 const outDir = join(root, 'prebuilds', 'linux-x64');
 const include = process.env.NODE_INCLUDE ?? '/usr/include/node';
 

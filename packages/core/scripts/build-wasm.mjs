@@ -14,6 +14,8 @@ import { findTool, sha256 } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'native', 'fused-step.c');
+// Files the build reads (fused-step.c includes fused-pixel.c); all are hashed in the manifest.
+const sources = [source, join(root, 'native', 'fused-pixel.c')];
 const output = join(root, 'wasm', 'fused-step.wasm');
 const manifestPath = join(root, 'wasm', 'fused-step.manifest.json');
 
@@ -54,7 +56,10 @@ const objdump = findTool([process.env.LLVM_OBJDUMP, 'llvm-objdump-14', 'llvm-obj
 if (objdump === undefined) {
   console.warn('llvm-objdump not found: skipped the check that the code uses no shadow stack.');
 } else {
-  const listing = execFileSync(objdump.name, ['-d', output], { encoding: 'utf8' });
+  const listing = execFileSync(objdump.name, ['-d', output], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (/global\.(get|set)/.test(listing)) {
     console.error(
       'fused-step.wasm uses the shadow stack (global.get/set), which threads share: keep vectors ' +
@@ -67,8 +72,7 @@ if (objdump === undefined) {
 /** @param {Buffer} buffer */
 const wasm = readFileSync(output);
 const manifest = {
-  source: relative(root, source),
-  sourceSha256: sha256(readFileSync(source)),
+  sources: sources.map((s) => ({ file: relative(root, s), sha256: sha256(readFileSync(s)) })),
   wasm: relative(root, output),
   wasmSha256: sha256(wasm),
   wasmBytes: wasm.length,

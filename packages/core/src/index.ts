@@ -16,6 +16,14 @@ export { fastPathAvailable } from './fast/fast-path.js';
 export type { FastPathName, FastPathPreference } from './fast/fast-path.js';
 export { FusedPathError, FusedTrainer } from './fast/fused-trainer.js';
 export type { FusedPathName, FusedTrainerOptions } from './fast/fused-trainer.js';
+export { FusedPixelTrainer, fusedPixelUnsupportedReason } from './fast/fused-pixel-trainer.js';
+export type {
+  FusedPixelTrainerOptions,
+  PixelLossValues as FusedPixelLossValues,
+  PixelModelSizes,
+  PixelRows,
+} from './fast/fused-pixel-trainer.js';
+export { fastPathPreference } from './fast/fast-path.js';
 export { float64DirectField, float64HamiltonianField } from './float64.js';
 export type { Float64Dynamics, Float64MlpWeights } from './float64.js';
 export { createHnn } from './hnn.js';

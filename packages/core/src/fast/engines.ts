@@ -40,6 +40,16 @@ export interface Engine {
   readonly heapBase: number;
   /** A region of at least `bytes` bytes, zeroed. */
   create(bytes: number): EngineInstance;
+  /** The pixel model's layout sizes (see pixel_layout in native/fused-step.c). */
+  pixelLayout(
+    which: number,
+    kind: number,
+    dp: number,
+    hp: number,
+    L: number,
+    lp: number,
+    cr: number,
+  ): number;
 }
 
 export const NATIVE_PREBUILD_DIR = new URL('../../prebuilds/linux-x64/', import.meta.url);
@@ -54,6 +64,7 @@ interface Addon {
   rngSeed(address: bigint, ctx: number, seed: number): void;
   permute(address: bigint, ctx: number): void;
   f64Product(address: bigint, ctx: number): void;
+  pixelLayout(...args: [number, number, number, number, number, number, number]): number;
 }
 
 type Outcome = { readonly engine: Engine } | { readonly error: string };
@@ -112,6 +123,7 @@ function loadNative(): Outcome {
       rowBlock: addon.kernelBlock(0),
       colBlock: addon.kernelBlock(1),
       heapBase: 0,
+      pixelLayout: (...args) => addon.pixelLayout(...args),
       create(bytes) {
         const buffer = addon.alloc(bytes);
         const address = addon.address(buffer);
@@ -144,6 +156,7 @@ function loadWasm(): Outcome {
     rowBlock: probe.kernel_block(0),
     colBlock: probe.kernel_block(1),
     heapBase: probe.__heap_base.value as number,
+    pixelLayout: (...args) => probe.pixel_layout(...args),
     create(bytes) {
       const memory: WasmMemory = sharedMemory(Math.ceil(bytes / 65536));
       const ex: FusedExports = instantiateFused(module, memory);

@@ -16,6 +16,15 @@ export interface FusedExports {
   readonly rng_seed: (ctx: number, seed: number) => void;
   readonly permute: (ctx: number) => void;
   readonly f64_product: (ctx: number) => void;
+  readonly pixel_layout: (
+    which: number,
+    kind: number,
+    dp: number,
+    hp: number,
+    L: number,
+    lp: number,
+    cr: number,
+  ) => number;
   readonly __heap_base: WasmGlobal;
 }
 

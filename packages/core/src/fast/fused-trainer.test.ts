@@ -81,15 +81,20 @@ function trainerFor(
 describe('the committed fused-step.wasm', () => {
   it('is built from the committed source (hashes recorded by scripts/build-wasm.mjs)', () => {
     const manifest = JSON.parse(readFileSync(FUSED_MANIFEST_URL, 'utf8')) as {
-      source: string;
-      sourceSha256: string;
+      sources: { file: string; sha256: string }[];
       wasmSha256: string;
     };
     const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-    const source = readFileSync(new URL(`../../${manifest.source}`, import.meta.url));
-    expect(sha256(source), 'native source changed: run pnpm --filter @hnn/core build:wasm').toBe(
-      manifest.sourceSha256,
-    );
+    expect(manifest.sources.map((s) => s.file).sort()).toEqual([
+      'native/fused-pixel.c',
+      'native/fused-step.c',
+    ]);
+    for (const { file, sha256: expected } of manifest.sources) {
+      const source = readFileSync(new URL(`../../${file}`, import.meta.url));
+      expect(sha256(source), `${file} changed: run pnpm --filter @hnn/core build:wasm`).toBe(
+        expected,
+      );
+    }
     expect(sha256(readFileSync(FUSED_WASM_URL))).toBe(manifest.wasmSha256);
   });
 

@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { SampleArray } from '../data.js';
-import { HnnCoreError, InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance, EngineName } from './engines.js';
+import { FusedPathError, KernelThreads } from './kernel-threads.js';
+
+export { FusedPathError } from './kernel-threads.js';
 
 /** Which fused path ran: the kernel's engine, on one thread or on two (main + one worker). */
 export type FusedPathName = `${EngineName}-1thread` | `${EngineName}-2threads`;
@@ -39,18 +41,10 @@ export interface FusedTrainerOptions {
   readonly minibatchSeed?: number;
 }
 
-/** Thrown when a worker thread of the fused path fails; train() then reports it as is. */
-export class FusedPathError extends HnnCoreError {}
-
 // Rows per chunk of the batch (before rounding up to the kernel's register block). Chunks are
 // the unit of work handed to threads and of the deterministic gradient sum. Hidden units are
 // padded with zero units to the kernel's column block (exact: their weights stay zero).
 const TARGET_CHUNK_ROWS = 48;
-// Adaptive threads: per cycle, skip ADAPT_WARMUP steps, time ADAPT_PROBE on two threads and
-// ADAPT_PROBE on one, keep the faster until the cycle ends.
-const ADAPT_CYCLE = 500;
-const ADAPT_WARMUP = 3;
-const ADAPT_PROBE = 7;
 
 // Ctx field indices (4 bytes each), in native/fused-step.c's order.
 const F = {
@@ -90,65 +84,23 @@ const F = {
   permLen: 33,
 } as const;
 const CTX_BYTES = 34 * 4;
-// Control words shared with the worker: generation, command, done count, error.
-const CTRL_GEN = 0;
-const CTRL_CMD = 1;
-const CTRL_DONE = 2;
-const CTRL_ERROR = 3;
-const CMD_CHUNKS = 1;
-const CMD_REDUCE = 2;
-const CMD_EXIT = 9;
-
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { engine, ctx, ctrlBuffer, tid, parts } = workerData;
-let work, reduce;
-if (engine === 'wasm') {
-  const { module, memory } = workerData;
-  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  work = () => ex.work_chunks(ctx, tid);
-  reduce = () => ex.reduce_adam(ctx, tid, parts);
-} else {
-  const addon = require(workerData.addonPath);
-  const address = workerData.address;
-  work = () => addon.workChunks(address, ctx, tid);
-  reduce = () => addon.reduceAdam(address, ctx, tid, parts);
-}
-const ctrl = new Int32Array(ctrlBuffer);
-const GEN = ${CTRL_GEN}, CMD = ${CTRL_CMD}, DONE = ${CTRL_DONE}, ERR = ${CTRL_ERROR};
-// Read the generation before saying ready: the first command may follow immediately.
-let seen = Atomics.load(ctrl, GEN);
-parentPort.postMessage('ready');
-for (;;) {
-  // Spin briefly (steps follow each other within microseconds), then sleep.
-  for (let i = 0; i < 20000 && Atomics.load(ctrl, GEN) === seen; i++);
-  while (Atomics.load(ctrl, GEN) === seen) Atomics.wait(ctrl, GEN, seen, 1000);
-  seen = Atomics.load(ctrl, GEN);
-  const cmd = Atomics.load(ctrl, CMD);
-  if (cmd === ${CMD_EXIT}) break;
-  try {
-    if (cmd === ${CMD_CHUNKS}) work();
-    else if (cmd === ${CMD_REDUCE}) reduce();
-  } catch (e) {
-    Atomics.store(ctrl, ERR, 1);
-  }
-  Atomics.add(ctrl, DONE, 1);
-  Atomics.notify(ctrl, DONE);
-}
-`;
-
 interface ChunkPlan {
   readonly chunkRows: number;
   readonly nChunks: number;
 }
 
-function planChunks(rows: number, rowBlock: number): ChunkPlan {
-  const target = Math.max(1, Math.round(rows / TARGET_CHUNK_ROWS));
+/** Chunks of about `targetRows` rows, each a multiple of rowBlock, covering `rows`. */
+export function planChunks(
+  rows: number,
+  rowBlock: number,
+  targetRows: number = TARGET_CHUNK_ROWS,
+): ChunkPlan {
+  const target = Math.max(1, Math.round(rows / targetRows));
   const chunkRows = Math.ceil(Math.ceil(rows / target) / rowBlock) * rowBlock;
   return { chunkRows, nChunks: Math.ceil(rows / chunkRows) };
 }
 
-const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 /**
  * One model's training state in a WebAssembly memory shared by up to two threads: parameters and
@@ -157,15 +109,7 @@ const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
  */
 export class FusedTrainer {
   readonly kind: 'hnn' | 'baseline';
-  private nThreads: 1 | 2;
-  /** Threads of the current step: always nThreads, unless `adaptive` picks 1 (see pickThreads). */
-  private active: 1 | 2 = 1;
-  private adaptive: boolean;
-  private readonly stepsOn: [number, number] = [0, 0];
-  private readonly probe: { 1: number[]; 2: number[] } = { 1: [], 2: [] };
-  private stepStart = 0;
-  private workerAlive = false;
-  private fallback: string | undefined;
+  private readonly runner: KernelThreads;
   readonly inputDim: number;
   readonly hiddenDim: number;
   private readonly hp: number;
@@ -173,7 +117,6 @@ export class FusedTrainer {
   private readonly nParams: number;
   private readonly engine: Engine;
   private readonly region: EngineInstance;
-  private readonly ctrlWords: Int32Array;
   private readonly i32: Int32Array;
   private readonly f32: Float32Array;
   private readonly f64: Float64Array;
@@ -192,7 +135,6 @@ export class FusedTrainer {
   private readonly learningRate: number;
   private readonly beta1: number;
   private readonly beta2: number;
-  private worker: Worker | undefined;
   private t = 0;
   private closed = false;
 
@@ -246,9 +188,6 @@ export class FusedTrainer {
     if (wantThreads !== 1 && wantThreads !== 2) {
       throw new InvalidInputError(`threads must be 1 or 2, got ${wantThreads}.`);
     }
-    this.nThreads = wantThreads === 2 ? 2 : 1;
-    this.active = this.nThreads;
-    this.adaptive = options.threads === undefined && this.nThreads === 2;
 
     // Memory layout (byte offsets), after the module's own stack and data (heapBase).
     const cr = this.plan.chunkRows;
@@ -277,7 +216,12 @@ export class FusedTrainer {
       perm: take(this.nTrain * 4),
     };
     this.region = engine.create(top);
-    this.ctrlWords = new Int32Array(new SharedArrayBuffer(16));
+    this.runner = new KernelThreads(
+      this.region,
+      ctx,
+      wantThreads === 2 ? 2 : 1,
+      options.threads === undefined,
+    );
     const buffer = this.region.buffer;
     this.i32 = new Int32Array(buffer);
     this.f32 = new Float32Array(buffer);
@@ -338,23 +282,22 @@ export class FusedTrainer {
    * core makes one thread faster); results do not depend on it (see native/fused-step.c).
    */
   get threads(): 1 | 2 {
-    return this.nThreads;
+    return this.runner.threads;
   }
 
   /** The fused path, to record next to timings: engine and the thread count most steps used. */
   get path(): FusedPathName {
-    const two = this.adaptive ? this.stepsOn[1] >= this.stepsOn[0] : this.nThreads === 2;
-    return `${this.engine.name}-${two ? '2threads' : '1thread'}`;
+    return `${this.engine.name}-${this.runner.mostlyTwo ? '2threads' : '1thread'}`;
   }
 
   /** Why a trainer asked to use two threads runs on one (its worker could not start). */
   get threadFallbackReason(): string | undefined {
-    return this.fallback;
+    return this.runner.fallbackReason;
   }
 
   /** True while the second thread exists (between start() and close()). */
   get workerRunning(): boolean {
-    return this.workerAlive;
+    return this.runner.workerRunning;
   }
 
   /** Replaces the parameters (MLP layout, see FusedTrainerOptions.weights). */
@@ -437,8 +380,7 @@ export class FusedTrainer {
    */
   computeGradients(indices?: ArrayLike<number>): number {
     this.checkOpen();
-    if (this.adaptive) this.pickThreads();
-    this.stepStart = performance.now();
+    this.runner.beginStep(this.t);
     let rows: number;
     let idx: number;
     if (indices !== undefined) {
@@ -489,15 +431,8 @@ export class FusedTrainer {
     const base = this.ctx / 4;
     this.f32[base + F.stepSize] = this.learningRate / (1 - this.beta1 ** this.t);
     this.f32[base + F.bc2Sqrt] = Math.sqrt(1 - this.beta2 ** this.t);
-    this.run(CMD_REDUCE);
-    if (this.active === 2) this.stepsOn[1] += 1;
-    else this.stepsOn[0] += 1;
-    if (this.adaptive) {
-      const phase = this.t % ADAPT_CYCLE;
-      if (phase >= ADAPT_WARMUP && phase < ADAPT_WARMUP + 2 * ADAPT_PROBE) {
-        this.probe[this.active].push(performance.now() - this.stepStart);
-      }
-    }
+    this.runner.reduce();
+    this.runner.endStep(this.t);
   }
 
   /** One training step: gradients, then Adam; returns the loss before the update. */
@@ -517,34 +452,8 @@ export class FusedTrainer {
 
   /** Stops the worker thread (the trainer cannot be used afterwards). */
   async close(): Promise<void> {
-    if (this.closed) return;
     this.closed = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker !== undefined) {
-      const ctrl = this.ctrlWords;
-      Atomics.store(ctrl, CTRL_CMD, CMD_EXIT);
-      Atomics.add(ctrl, CTRL_GEN, 1);
-      Atomics.notify(ctrl, CTRL_GEN);
-      await worker.terminate();
-    }
-  }
-
-  /**
-   * Every ADAPT_CYCLE steps: a few steps on two threads, a few on one, then the faster for the
-   * rest of the cycle (medians, so one slow step does not decide).
-   */
-  private pickThreads(): void {
-    const phase = this.t % ADAPT_CYCLE;
-    if (phase < ADAPT_WARMUP + ADAPT_PROBE) {
-      if (phase === 0) this.probe[1].length = this.probe[2].length = 0;
-      this.active = 2;
-    } else if (phase < ADAPT_WARMUP + 2 * ADAPT_PROBE) {
-      this.active = 1;
-    } else if (phase === ADAPT_WARMUP + 2 * ADAPT_PROBE) {
-      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
-      this.active = median(this.probe[1]) < median(this.probe[2]) ? 1 : 2;
-    }
+    await this.runner.close();
   }
 
   private checkOpen(): void {
@@ -569,7 +478,7 @@ export class FusedTrainer {
     i32[base + F.wantGrad] = wantGrad;
     i32[base + F.counter] = 0;
     this.f32[base + F.lossScale] = 2 / (rows * this.inputDim);
-    this.run(CMD_CHUNKS);
+    this.runner.chunks();
     let sum = 0;
     const lp = this.ptr.lossPart / 8;
     for (let c = 0; c < nChunks; c++) sum += this.f64[lp + c] as number;
@@ -579,81 +488,12 @@ export class FusedTrainer {
     return sum / (rows * this.inputDim);
   }
 
-  /** Runs a phase on every thread (the main thread is thread 0) and waits for all of them. */
-  private run(cmd: number): void {
-    if (this.nThreads === 2 && this.worker === undefined) {
-      throw new FusedPathError('Call and await start() before the first step.');
-    }
-    if (this.worker === undefined || this.active === 1) {
-      if (cmd === CMD_CHUNKS) this.region.workChunks(this.ctx, 0);
-      else this.region.reduceAdam(this.ctx, 0, 1);
-      return;
-    }
-    const ctrl = this.ctrlWords;
-    Atomics.store(ctrl, CTRL_DONE, 0);
-    Atomics.store(ctrl, CTRL_CMD, cmd);
-    Atomics.add(ctrl, CTRL_GEN, 1);
-    Atomics.notify(ctrl, CTRL_GEN);
-    if (cmd === CMD_CHUNKS) this.region.workChunks(this.ctx, 0);
-    else this.region.reduceAdam(this.ctx, 0, 2);
-    let waited = 0;
-    for (let i = 0; i < 100000 && Atomics.load(ctrl, CTRL_DONE) === 0; i++);
-    while (Atomics.load(ctrl, CTRL_DONE) === 0) {
-      if (Atomics.wait(ctrl, CTRL_DONE, 0, 1000) === 'timed-out') {
-        waited += 1;
-        if (waited >= 60) throw new FusedPathError('The fused-path worker thread did not answer.');
-      }
-    }
-    if (Atomics.load(ctrl, CTRL_ERROR) !== 0) {
-      throw new FusedPathError('The fused-path worker thread failed.');
-    }
-  }
-
   /**
-   * Starts the second thread when this trainer uses two; resolves once it runs (a worker cannot
-   * boot while the main thread blocks in a step). Falls back to one thread, with the reason in
-   * `threadFallbackReason`, if the worker cannot start.
+   * Starts the second thread when this trainer uses two; resolves once it runs. Falls back to one
+   * thread, with the reason in `threadFallbackReason`, if the worker cannot start.
    */
   async start(): Promise<void> {
-    if (this.threads !== 2 || this.worker !== undefined || this.closed) return;
-    let worker: Worker | undefined;
-    try {
-      const started = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: {
-          ...this.region.workerData,
-          ctx: this.ctx,
-          ctrlBuffer: this.ctrlWords.buffer,
-          tid: 1,
-          parts: 2,
-        },
-      });
-      worker = started;
-      await new Promise<void>((resolve, reject) => {
-        started.once('message', () => resolve());
-        started.once('error', reject);
-        started.once('exit', (code) => reject(new Error(`worker exited with code ${code}`)));
-      });
-      // A worker that dies later makes run() report FusedPathError.
-      started.on('error', () => {
-        Atomics.store(this.ctrlWords, CTRL_ERROR, 1);
-      });
-      started.removeAllListeners('exit');
-      started.on('exit', () => {
-        this.workerAlive = false;
-      });
-      this.workerAlive = true;
-      // Never keep the process alive for the worker; close() terminates it.
-      started.unref();
-      this.worker = started;
-    } catch (error) {
-      await worker?.terminate();
-      this.nThreads = 1;
-      this.active = 1;
-      this.adaptive = false;
-      this.fallback = `worker thread unavailable: ${
-        error instanceof Error ? error.message : String(error)
-      }`;
-    }
+    if (this.closed) return;
+    await this.runner.start();
   }
 }

@@ -1,0 +1,526 @@
+/*
+ * One fused training step of the paper's pixel-pendulum model (Section 5.1; the reference's
+ * experiment-pixels): a ReLU autoencoder with residual middle layers and a latent dynamics MLP,
+ * trained on ae + cc + w * dynamics. Included by fused-step.c (same vector helpers, the same
+ * two-phase threading: chunks of batch rows write partial gradients, then static parameter slices
+ * sum them in chunk order and take an Adam step, so 1 and 2 threads give bit-identical weights).
+ * The TensorFlow.js model in @hnn/autoencoder is the definition; tests there check this kernel's
+ * losses and gradients against it and against float64 finite differences.
+ *
+ * Per chunk of cr rows (x(t) rows then x(t+1) rows in the batch buffer, 2 cr rows in all):
+ *   encoder  h1 = relu(x W1 + b1), r2 = relu(h1 W2 + b2), h2 = h1 + r2,
+ *            r3 = relu(h2 W3 + b3), h3 = h2 + r3, z = h3 W4 + b4       (on all 2 cr rows)
+ *   decoder  k1 = relu(z W5 + b5), s2 = relu(k1 W6 + b6), k2 = k1 + s2,
+ *            s3 = relu(k2 W7 + b7), k3 = k2 + s3, xhat = k3 W8 + b8    (on the cr rows of x(t))
+ *   latent   f(z): HNN (dH/dp, -dH/dq) of H = tanh(tanh(z V1 + c1) V2 + c2) v3, or the
+ *            baseline tanh(tanh(z V1 + c1) V2 + c2) V3
+ *   loss     ae = mean_D (xhat - x)^2, cc = mean_half (z_p - (z'_q - z_q))^2,
+ *            dyn = mean_L (z' - z - f(z))^2, total = mean over rows of ae + cc + w dyn.
+ * Internal layout: every segment padded to the column block; W4 and the baseline's V3 stored
+ * transposed (out x in), so that their narrow side is the row. Transposed copies of W2, W3, W6, W7,
+ * W8 and V2 (for the backward products) are kept in step by the Adam phase.
+ */
+
+/* Shared state, written by the driver (src/fast/fused-pixel-trainer.ts) at 4 * field index. */
+typedef struct {
+  int32_t kind;    /* 2: latent HNN, 3: latent baseline (0 / 1 are fused-step.c's MLP) */
+  int32_t dp;      /* pixels per sample, padded to the column block */
+  int32_t dTrue;   /* pixels per sample */
+  int32_t hp;      /* autoencoder hidden width, padded */
+  int32_t L;       /* latent size (even) */
+  int32_t lp;      /* latent MLP hidden width, padded */
+  int32_t nParams; /* floats in the internal layout */
+  int32_t rows;    /* real rows of this call's batch */
+  int32_t chunkRows; /* rows per chunk (a multiple of MR); the last chunk is zero-padded */
+  int32_t nChunks;
+  int32_t counter; /* next chunk to hand out (atomic) */
+  int32_t wantGrad;
+  int32_t batch;   /* float: per chunk, chunkRows rows of x(t) then chunkRows rows of x(t+1) */
+  int32_t p;       /* float parameters */
+  int32_t m;       /* float Adam first moments */
+  int32_t v;       /* float Adam second moments */
+  int32_t grads;   /* float nChunks partial gradients */
+  int32_t lossPart; /* double, 4 per chunk: sums of ae, cc, dynamics squared errors, unused */
+  int32_t scratch; /* float per-thread work buffers */
+  int32_t scratchFloats;
+  int32_t wt;      /* float transposed copies: W2t, W3t, W6t, W7t (hp x hp), W8t (dp x hp), V2t */
+  float aeScale;   /* 2 / (rows * dTrue) */
+  float ccScale;   /* 2 / (rows * L / 2) */
+  float dynScale;  /* 2 * w / (rows * L) */
+  float stepSize;
+  float bc2Sqrt;
+  float beta1;
+  float oneMinusBeta1;
+  float beta2;
+  float oneMinusBeta2;
+  float eps;
+  float weightDecay;
+  int32_t self;
+} PCtx;
+
+_Static_assert(sizeof(PCtx) == 33 * 4, "PCtx layout is shared with the driver");
+
+static inline char *pregion(const PCtx *c) { return (char *)c - c->self; }
+static inline float *PF(const PCtx *c, int32_t off) { return (float *)(pregion(c) + off); }
+
+typedef int32_t vi __attribute__((vector_size(VW * 4), aligned(4)));
+
+/* max(x, 0); NaN -> 0 as a compare-and-mask (the same in every build). */
+static inline vf vrelu(vf x) { return (vf)((vi)x & (vi)(x > 0.0f)); }
+/* val where sel > 0, else 0: the ReLU derivative applied to an adjoint. */
+static inline vf vwhere_pos(vf sel, vf val) { return (vf)((vi)val & (vi)(sel > 0.0f)); }
+
+/* Segments of the internal parameter layout (floats), in this order. */
+enum {
+  S_W1, S_B1, S_W2, S_B2, S_W3, S_B3, S_W4T, S_B4,
+  S_W5, S_B5, S_W6, S_B6, S_W7, S_B7, S_W8, S_B8,
+  S_V1, S_C1, S_V2, S_C2, S_V3T, S_COUNT
+};
+
+static inline int32_t colpad(int32_t n) { return (n + NR * VW - 1) / (NR * VW) * (NR * VW); }
+
+/* Length of segment s (floats). */
+static int32_t seg_len_of(int32_t kind, int32_t dp, int32_t hp, int32_t L, int32_t lp, int s) {
+  const int32_t nOut = kind == 2 ? 1 : L;
+  switch (s) {
+  case S_W1: return dp * hp;
+  case S_W2: case S_W3: case S_W6: case S_W7: return hp * hp;
+  case S_B1: case S_B2: case S_B3: case S_B5: case S_B6: case S_B7: return hp;
+  case S_W4T: case S_W5: return L * hp;
+  case S_B4: return colpad(L);
+  case S_W8: return hp * dp;
+  case S_B8: return dp;
+  case S_V1: return L * lp;
+  case S_C1: case S_C2: return lp;
+  case S_V2: return lp * lp;
+  default: return nOut * lp; /* S_V3T */
+  }
+}
+
+static int32_t seg_off_of(int32_t kind, int32_t dp, int32_t hp, int32_t L, int32_t lp, int s) {
+  int32_t off = 0;
+  for (int i = 0; i < s; i++) off += seg_len_of(kind, dp, hp, L, lp, i);
+  return off;
+}
+
+static inline int32_t seg_len(const PCtx *c, int s) {
+  return seg_len_of(c->kind, c->dp, c->hp, c->L, c->lp, s);
+}
+
+static inline int32_t seg_off(const PCtx *c, int s) {
+  return seg_off_of(c->kind, c->dp, c->hp, c->L, c->lp, s);
+}
+
+/* Offsets (floats, from c->wt) of the transposed copies. */
+static inline int32_t wt_off_of(int32_t dp, int32_t hp, int s) {
+  const int32_t hh = hp * hp;
+  switch (s) {
+  case S_W2: return 0;
+  case S_W3: return hh;
+  case S_W6: return 2 * hh;
+  case S_W7: return 3 * hh;
+  case S_W8: return 4 * hh;
+  default: return 4 * hh + dp * hp; /* S_V2 */
+  }
+}
+
+static inline int32_t wt_off(const PCtx *c, int s) { return wt_off_of(c->dp, c->hp, s); }
+
+/* Rebuilds every transposed copy from the parameters (after the driver writes them). */
+static void pixel_transpose_all(PCtx *c) {
+  static const int mirrored[6] = {S_W2, S_W3, S_W6, S_W7, S_W8, S_V2};
+  const float *p = PF(c, c->p);
+  float *wt = PF(c, c->wt);
+  for (int q = 0; q < 6; q++) {
+    const int s = mirrored[q];
+    const int rowsIn = s == S_V2 ? c->lp : c->hp;
+    const int cols = s == S_W8 ? c->dp : s == S_V2 ? c->lp : c->hp;
+    const float *w = p + seg_off(c, s);
+    float *t = wt + wt_off(c, s);
+    for (int i = 0; i < rowsIn; i++)
+      for (int k = 0; k < cols; k++) t[k * rowsIn + i] = w[i * cols + k];
+  }
+}
+
+/* Column sums of a (nr x n) into out (n). */
+static void col_sums(const float *a, int nr, int n, float *out) {
+  for (int k = 0; k < n; k += VW) {
+    vf s = {0};
+    for (int r = 0; r < nr; r++) s += vload(a + r * n + k);
+    vstore(out + k, s);
+  }
+}
+
+/* Thread tid's work buffers, in this order: the encoder's (2 cr x hp each), z and its adjoint
+ * (2 cr x Lp each), the decoder's (cr x hp each), xhat (cr x dp), the latent MLP's (cr x lp each),
+ * ef and el (cr x Lp each). No local arrays or structs: WebAssembly threads share the shadow stack.
+ */
+enum {
+  B_H1, B_R2, B_H2, B_R3, B_H3, B_EB, B_Z, B_DZ,
+  B_K1, B_S2, B_K2, B_S3, B_K3, B_DB, B_XHAT,
+  B_L0, B_L1, B_L2, B_L3, B_L4, B_L5, B_L6, B_L7, B_EF, B_EL, B_COUNT
+};
+
+static int32_t buf_len(int32_t cr, int32_t dp, int32_t hp, int32_t L, int32_t lp, int which) {
+  const int32_t Lp = colpad(L);
+  if (which <= B_EB) return 2 * cr * hp;
+  if (which <= B_DZ) return 2 * cr * Lp;
+  if (which <= B_DB) return cr * hp;
+  if (which == B_XHAT) return cr * dp;
+  if (which <= B_L7) return cr * lp;
+  return cr * Lp;
+}
+
+/* Floats of one thread's buffers (the driver sizes scratch with the same formula). */
+static int32_t pixel_scratch_floats(int32_t cr, int32_t dp, int32_t hp, int32_t L, int32_t lp) {
+  int32_t n = 0;
+  for (int i = 0; i < B_COUNT; i++) n += buf_len(cr, dp, hp, L, lp, i);
+  return n;
+}
+
+static float *pbuf(const PCtx *c, int tid, int which) {
+  float *q = PF(c, c->scratch) + (int64_t)tid * c->scratchFloats;
+  for (int i = 0; i < which; i++) q += buf_len(c->chunkRows, c->dp, c->hp, c->L, c->lp, i);
+  return q;
+}
+
+/* z (nr x L) = h (nr x hp) W4 + b4 with W4 stored transposed (L x hp). */
+static void narrow_out(const float *h, const float *wT, const float *b, float *z, int nr, int hp,
+                       int L) {
+  for (int r = 0; r < nr; r++)
+    for (int l = 0; l < L; l++) {
+      vf acc = {0};
+      for (int k = 0; k < hp; k += VW) acc += vload(h + r * hp + k) * vload(wT + l * hp + k);
+      z[r * L + l] = vsum(acc) + (b ? b[l] : 0.0f);
+    }
+}
+
+/* Latent model forward on cr rows of z; writes f (cr x L) into ef. */
+static void latent_forward(const PCtx *c, int tid, int cr) {
+  const int L = c->L, lp = c->lp, half = L / 2;
+  const float *p = PF(c, c->p);
+  const float *v1 = p + seg_off(c, S_V1), *c1 = p + seg_off(c, S_C1);
+  const float *v2 = p + seg_off(c, S_V2), *c2 = p + seg_off(c, S_C2);
+  const float *v3 = p + seg_off(c, S_V3T);
+  float *h1 = pbuf(c, tid, B_L0), *h2 = pbuf(c, tid, B_L1);
+  float *z = pbuf(c, tid, B_Z), *ef = pbuf(c, tid, B_EF), *el = pbuf(c, tid, B_EL);
+  small_layer(z, L, v1, c1, h1, cr, lp, 1);
+  gemm_nn(h1, v2, h2, c2, cr, lp, lp, 1);
+  tanh_rows(h2, cr * lp);
+  if (c->kind == 3) {
+    narrow_out(h2, v3, 0, ef, cr, lp, L);
+    return;
+  }
+  float *g2 = pbuf(c, tid, B_L2), *u1 = pbuf(c, tid, B_L3), *g1 = pbuf(c, tid, B_L4);
+  for (int k = 0; k < cr * lp; k += VW) {
+    vf h = vload(h2 + k);
+    vstore(g2 + k, vload(v3 + k % lp) * (1.0f - h * h));
+  }
+  gemm_nn(g2, PF(c, c->wt) + wt_off(c, S_V2), u1, 0, cr, lp, lp, 0);
+  for (int k = 0; k < cr * lp; k += VW) {
+    vf h = vload(h1 + k);
+    vstore(g1 + k, vload(u1 + k) * (1.0f - h * h));
+  }
+  /* dH/dz = g1 V1^T into el, then f = (dH/dp, -dH/dq). */
+  narrow_out(g1, v1, 0, el, cr, lp, L);
+  for (int r = 0; r < cr; r++)
+    for (int i = 0; i < half; i++) {
+      ef[r * L + i] = el[r * L + half + i];
+      ef[r * L + half + i] = -el[r * L + i];
+    }
+}
+
+/*
+ * Latent model backward: given ef = d loss / d f (cr x L), writes its parameter gradients into g
+ * and adds d loss / d z (through f) to dz (first cr rows).
+ */
+static void latent_backward(const PCtx *c, int tid, int cr, float *g) {
+  const int L = c->L, lp = c->lp, half = L / 2, cnt = cr * lp;
+  const float *p = PF(c, c->p);
+  const float *v1 = p + seg_off(c, S_V1), *v2 = p + seg_off(c, S_V2);
+  const float *v3 = p + seg_off(c, S_V3T), *v2t = PF(c, c->wt) + wt_off(c, S_V2);
+  float *gv1 = g + seg_off(c, S_V1), *gc1 = g + seg_off(c, S_C1), *gv2 = g + seg_off(c, S_V2);
+  float *gc2 = g + seg_off(c, S_C2), *gv3 = g + seg_off(c, S_V3T);
+  float *h1 = pbuf(c, tid, B_L0), *h2 = pbuf(c, tid, B_L1), *a1;
+  float *z = pbuf(c, tid, B_Z), *dz = pbuf(c, tid, B_DZ), *ef = pbuf(c, tid, B_EF);
+  if (c->kind == 3) {
+    float *a2 = pbuf(c, tid, B_L2), *hb1 = pbuf(c, tid, B_L3);
+    /* gV3^T (L x lp) = ef^T h2; a2 = (ef V3) * s2. */
+    for (int o = 0; o < L; o++)
+      for (int k = 0; k < lp; k += VW) {
+        vf acc = {0};
+        for (int r = 0; r < cr; r++) acc += ef[r * L + o] * vload(h2 + r * lp + k);
+        vstore(gv3 + o * lp + k, acc);
+      }
+    for (int r = 0; r < cr; r++)
+      for (int k = 0; k < lp; k += VW) {
+        vf acc = {0};
+        for (int o = 0; o < L; o++) acc += ef[r * L + o] * vload(v3 + o * lp + k);
+        vf h = vload(h2 + r * lp + k);
+        vstore(a2 + r * lp + k, acc * (1.0f - h * h));
+      }
+    col_sums(a2, cr, lp, gc2);
+    gemm_tn(h1, a2, 0, 0, gv2, cr, lp, lp);
+    gemm_nn(a2, v2t, hb1, 0, cr, lp, lp, 0);
+    a1 = hb1;
+  } else {
+    float *g2 = pbuf(c, tid, B_L2), *u1 = pbuf(c, tid, B_L3), *g1 = pbuf(c, tid, B_L4);
+    float *ub1 = pbuf(c, tid, B_L5), *gb2 = pbuf(c, tid, B_L6), *hb1 = pbuf(c, tid, B_L7);
+    float *a2 = g1; /* g1 is dead once gV1's first part is done */
+    float *e = pbuf(c, tid, B_EL);
+    /* e = d loss / d (dH/dz): f_q = dH/dp, f_p = -dH/dq. */
+    for (int r = 0; r < cr; r++)
+      for (int i = 0; i < half; i++) {
+        e[r * L + half + i] = ef[r * L + i];
+        e[r * L + i] = -ef[r * L + half + i];
+      }
+    /* gV1 = e^T g1 (the z^T a1 part is added below). */
+    for (int i = 0; i < L; i++)
+      for (int k = 0; k < lp; k += VW) {
+        vf acc = {0};
+        for (int r = 0; r < cr; r++) acc += e[r * L + i] * vload(g1 + r * lp + k);
+        vstore(gv1 + i * lp + k, acc);
+      }
+    /* gb1 = e V1; ub1 = gb1 * s1; hb1 = -2 h1 (gb1 * u1). */
+    for (int r = 0; r < cr; r++)
+      for (int k = 0; k < lp; k += VW) {
+        vf gb = {0};
+        for (int i = 0; i < L; i++) gb += e[r * L + i] * vload(v1 + i * lp + k);
+        const int o = r * lp + k;
+        vf h = vload(h1 + o);
+        vstore(ub1 + o, gb * (1.0f - h * h));
+        vstore(hb1 + o, -2.0f * h * gb * vload(u1 + o));
+      }
+    gemm_nn(ub1, v2, gb2, 0, cr, lp, lp, 0);
+    for (int k = 0; k < lp; k += VW) {
+      vf sw = {0}, sb = {0};
+      vf w = vload(v3 + k);
+      for (int r = 0; r < cr; r++) {
+        const int o = r * lp + k;
+        vf h = vload(h2 + o);
+        vf s = 1.0f - h * h;
+        vf gb = vload(gb2 + o);
+        sw += gb * s;
+        vf a = -2.0f * h * s * (gb * w);
+        vstore(a2 + o, a);
+        sb += a;
+      }
+      vstore(gv3 + k, sw);
+      vstore(gc2 + k, sb);
+    }
+    gemm_tn(ub1, g2, h1, a2, gv2, cr, lp, lp);
+    gemm_nn(a2, v2t, hb1, 0, cr, lp, lp, 2);
+    a1 = hb1;
+  }
+  for (int k = 0; k < cnt; k += VW) {
+    vf h = vload(h1 + k);
+    vstore(a1 + k, vload(a1 + k) * (1.0f - h * h));
+  }
+  small_layer_grad(z, L, lp, a1, gv1, gc1, cr, c->kind == 2);
+  /* dz += a1 V1^T. */
+  for (int r = 0; r < cr; r++)
+    for (int i = 0; i < L; i++) {
+      vf acc = {0};
+      for (int k = 0; k < lp; k += VW) acc += vload(a1 + r * lp + k) * vload(v1 + i * lp + k);
+      dz[r * L + i] += vsum(acc);
+    }
+}
+
+/* a <- relu(a); h <- hin + a (residual block output). */
+static void residual_relu(const float *hin, float *a, float *h, int count) {
+  for (int k = 0; k < count; k += VW) {
+    vf r = vrelu(vload(a + k));
+    vstore(a + k, r);
+    vstore(h + k, vload(hin + k) + r);
+  }
+}
+
+static void relu_rows(float *a, int count) {
+  for (int k = 0; k < count; k += VW) vstore(a + k, vrelu(vload(a + k)));
+}
+
+/* a <- (a > 0 ? d : 0): the pre-activation adjoint of a ReLU output a given its adjoint d. */
+static void relu_back(float *a, const float *d, int count) {
+  for (int k = 0; k < count; k += VW) vstore(a + k, vwhere_pos(vload(a + k), vload(d + k)));
+}
+
+static void pixel_chunk(const PCtx *c, int tid, int chunk, int n, float *g, double *loss) {
+  const int cr = c->chunkRows, dp = c->dp, hp = c->hp, L = c->L, half = L / 2;
+  const int e2 = 2 * cr, D = c->dTrue;
+  const float *p = PF(c, c->p), *wt = PF(c, c->wt);
+  const float *X = PF(c, c->batch) + (int64_t)chunk * e2 * dp;
+#define PW(s) (p + seg_off(c, (s)))
+  float *h1 = pbuf(c, tid, B_H1), *r2 = pbuf(c, tid, B_R2), *h2 = pbuf(c, tid, B_H2);
+  float *r3 = pbuf(c, tid, B_R3), *h3 = pbuf(c, tid, B_H3), *eb = pbuf(c, tid, B_EB);
+  float *z = pbuf(c, tid, B_Z), *dz = pbuf(c, tid, B_DZ), *k1 = pbuf(c, tid, B_K1);
+  float *s2 = pbuf(c, tid, B_S2), *k2 = pbuf(c, tid, B_K2), *s3 = pbuf(c, tid, B_S3);
+  float *k3 = pbuf(c, tid, B_K3), *db = pbuf(c, tid, B_DB), *xhat = pbuf(c, tid, B_XHAT);
+  float *ef = pbuf(c, tid, B_EF);
+
+  /* Encoder on x(t) and x(t+1) rows together. */
+  gemm_nn(X, PW(S_W1), h1, PW(S_B1), e2, dp, hp, 1);
+  relu_rows(h1, e2 * hp);
+  gemm_nn(h1, PW(S_W2), r2, PW(S_B2), e2, hp, hp, 1);
+  residual_relu(h1, r2, h2, e2 * hp);
+  gemm_nn(h2, PW(S_W3), r3, PW(S_B3), e2, hp, hp, 1);
+  residual_relu(h2, r3, h3, e2 * hp);
+  narrow_out(h3, PW(S_W4T), PW(S_B4), z, e2, hp, L);
+  /* Decoder on the x(t) rows. */
+  small_layer(z, L, PW(S_W5), PW(S_B5), k1, cr, hp, 2);
+  gemm_nn(k1, PW(S_W6), s2, PW(S_B6), cr, hp, hp, 1);
+  residual_relu(k1, s2, k2, cr * hp);
+  gemm_nn(k2, PW(S_W7), s3, PW(S_B7), cr, hp, hp, 1);
+  residual_relu(k2, s3, k3, cr * hp);
+  gemm_nn(k3, PW(S_W8), xhat, PW(S_B8), cr, hp, dp, 1);
+  latent_forward(c, tid, cr);
+
+  /* Losses; seeds of the backward pass (zero on padding rows). */
+  double ae = 0, cc = 0, dyn = 0;
+  const float *zn = z + cr * L;
+  for (int i = 0; i < e2 * L; i++) dz[i] = 0;
+  for (int r = 0; r < cr; r++) {
+    const int real = r < n;
+    float *xh = xhat + r * dp;
+    const float *xr = X + r * dp;
+    for (int j = 0; j < dp; j++) {
+      const float e = real && j < D ? xh[j] - xr[j] : 0.0f;
+      ae += (double)e * e;
+      xh[j] = c->aeScale * e;
+    }
+    const float *zr = z + r * L, *znr = zn + r * L;
+    float *dzr = dz + r * L, *dznr = dz + (cr + r) * L, *efr = ef + r * L;
+    for (int l = 0; l < L; l++) {
+      const float e = real ? znr[l] - zr[l] - efr[l] : 0.0f;
+      dyn += (double)e * e;
+      const float s = c->dynScale * e;
+      dznr[l] += s;
+      dzr[l] -= s;
+      efr[l] = -s;
+    }
+    for (int i = 0; i < half; i++) {
+      const float e = real ? zr[half + i] - (znr[i] - zr[i]) : 0.0f;
+      cc += (double)e * e;
+      const float s = c->ccScale * e;
+      dzr[half + i] += s;
+      dzr[i] += s;
+      dznr[i] -= s;
+    }
+  }
+  loss[0] = ae;
+  loss[1] = cc;
+  loss[2] = dyn;
+  loss[3] = 0;
+  if (!c->wantGrad) return;
+
+#define PG(s) (g + seg_off(c, (s)))
+  latent_backward(c, tid, cr, g);
+  /* Decoder backward (xhat holds d loss / d xhat). */
+  gemm_tn(k3, xhat, 0, 0, PG(S_W8), cr, hp, dp);
+  col_sums(xhat, cr, dp, PG(S_B8));
+  gemm_nn(xhat, wt + wt_off(c, S_W8), db, 0, cr, dp, hp, 0); /* dk3 */
+  relu_back(s3, db, cr * hp);                                /* dc3 */
+  gemm_tn(k2, s3, 0, 0, PG(S_W7), cr, hp, hp);
+  col_sums(s3, cr, hp, PG(S_B7));
+  gemm_nn(s3, wt + wt_off(c, S_W7), db, 0, cr, hp, hp, 2); /* dk2 */
+  relu_back(s2, db, cr * hp);                              /* dc2 */
+  gemm_tn(k1, s2, 0, 0, PG(S_W6), cr, hp, hp);
+  col_sums(s2, cr, hp, PG(S_B6));
+  gemm_nn(s2, wt + wt_off(c, S_W6), db, 0, cr, hp, hp, 2); /* dk1 */
+  relu_back(k1, db, cr * hp);                              /* dc1 */
+  small_layer_grad(z, L, hp, k1, PG(S_W5), PG(S_B5), cr, 0);
+  {
+    const float *w5 = PW(S_W5);
+    for (int r = 0; r < cr; r++)
+      for (int l = 0; l < L; l++) {
+        vf acc = {0};
+        for (int k = 0; k < hp; k += VW) acc += vload(k1 + r * hp + k) * vload(w5 + l * hp + k);
+        dz[r * L + l] += vsum(acc);
+      }
+  }
+  /* Encoder backward on all 2 cr rows: z = h3 W4 + b4. */
+  {
+    float *gw4 = PG(S_W4T), *gb4 = PG(S_B4);
+    const float *w4 = PW(S_W4T);
+    const int Lp = colpad(L);
+    for (int l = 0; l < Lp; l++) gb4[l] = 0;
+    for (int r = 0; r < e2; r++)
+      for (int l = 0; l < L; l++) gb4[l] += dz[r * L + l];
+    for (int l = 0; l < L; l++)
+      for (int k = 0; k < hp; k += VW) {
+        vf acc = {0};
+        for (int r = 0; r < e2; r++) acc += dz[r * L + l] * vload(h3 + r * hp + k);
+        vstore(gw4 + l * hp + k, acc);
+      }
+    for (int r = 0; r < e2; r++)
+      for (int k = 0; k < hp; k += VW) {
+        vf acc = {0};
+        for (int l = 0; l < L; l++) acc += dz[r * L + l] * vload(w4 + l * hp + k);
+        vstore(eb + r * hp + k, acc); /* dh3 */
+      }
+  }
+  relu_back(r3, eb, e2 * hp); /* da3 */
+  gemm_tn(h2, r3, 0, 0, PG(S_W3), e2, hp, hp);
+  col_sums(r3, e2, hp, PG(S_B3));
+  gemm_nn(r3, wt + wt_off(c, S_W3), eb, 0, e2, hp, hp, 2); /* dh2 */
+  relu_back(r2, eb, e2 * hp);                              /* da2 */
+  gemm_tn(h1, r2, 0, 0, PG(S_W2), e2, hp, hp);
+  col_sums(r2, e2, hp, PG(S_B2));
+  gemm_nn(r2, wt + wt_off(c, S_W2), eb, 0, e2, hp, hp, 2); /* dh1 */
+  relu_back(h1, eb, e2 * hp);                              /* da1 */
+  gemm_tn(X, h1, 0, 0, PG(S_W1), e2, dp, hp);
+  col_sums(h1, e2, hp, PG(S_B1));
+#undef PG
+#undef PW
+}
+
+static int pixel_work_chunks(PCtx *c, int tid) {
+  int done = 0;
+  double *lossPart = (double *)(pregion(c) + c->lossPart);
+  for (;;) {
+    const int chunk = __atomic_fetch_add(&c->counter, 1, __ATOMIC_RELAXED);
+    if (chunk >= c->nChunks) break;
+    int n = c->rows - chunk * c->chunkRows;
+    if (n > c->chunkRows) n = c->chunkRows;
+    float *g = PF(c, c->grads) + (int64_t)chunk * c->nParams;
+    pixel_chunk(c, tid, chunk, n, g, lossPart + 4 * chunk);
+    done++;
+  }
+  return done;
+}
+
+/* Sums the chunk gradients in order, then torch-style Adam; keeps the transposed copies. */
+static void pixel_reduce_adam(PCtx *c, int part, int parts) {
+  const int np = c->nParams;
+  int lo = (int)((int64_t)np * part / parts) / VW * VW;
+  int hi = part == parts - 1 ? np : (int)((int64_t)np * (part + 1) / parts) / VW * VW;
+  const float b1 = c->beta1, b2 = c->beta2, omb1 = c->oneMinusBeta1, omb2 = c->oneMinusBeta2;
+  const float wd = c->weightDecay, step = c->stepSize, bc2 = c->bc2Sqrt, eps = c->eps;
+  const float *grads = PF(c, c->grads);
+  float *pp = PF(c, c->p), *mp = PF(c, c->m), *vp = PF(c, c->v), *wt = PF(c, c->wt);
+  int seg = 0, segLo = 0, segHi = seg_len(c, 0);
+  for (int k = lo; k < hi; k += VW) {
+    while (k >= segHi) {
+      seg++;
+      segLo = segHi;
+      segHi += seg_len(c, seg);
+    }
+    vf g = vload(grads + k);
+    for (int ch = 1; ch < c->nChunks; ch++) g += vload(grads + (int64_t)ch * np + k);
+    vf p = vload(pp + k);
+    g += wd * p;
+    vf m = b1 * vload(mp + k) + omb1 * g;
+    vf v = b2 * vload(vp + k) + omb2 * (g * g);
+    vf denom = vsqrt(v) / bc2 + eps;
+    p -= (m / denom) * step;
+    vstore(mp + k, m);
+    vstore(vp + k, v);
+    vstore(pp + k, p);
+    if (seg == S_W2 || seg == S_W3 || seg == S_W6 || seg == S_W7 || seg == S_W8 || seg == S_V2) {
+      const int rowsIn = seg == S_V2 ? c->lp : c->hp;
+      const int cols = seg == S_W8 ? c->dp : seg == S_V2 ? c->lp : c->hp;
+      const int e = k - segLo, i = e / cols, col = e % cols;
+      float *t = wt + wt_off(c, seg) + col * rowsIn + i;
+      UNROLL for (int l = 0; l < VW; l++) t[l * rowsIn] = lane(p, l);
+    }
+  }
+}
