@@ -195,7 +195,7 @@ static void narrow_out(const float *h, const float *wT, const float *b, float *z
     }
 }
 
-/* Latent model forward on cr rows of z; writes f (cr x L) into ef. */
+/* Latent model forward on cr rows of z; writes f (cr x L) into ef (and dH/dz into el). */
 static void latent_forward(const PCtx *c, int tid, int cr) {
   const int L = c->L, lp = c->lp, half = L / 2;
   const float *p = PF(c, c->p);
@@ -204,25 +204,16 @@ static void latent_forward(const PCtx *c, int tid, int cr) {
   const float *v3 = p + seg_off(c, S_V3T);
   float *h1 = pbuf(c, tid, B_L0), *h2 = pbuf(c, tid, B_L1);
   float *z = pbuf(c, tid, B_Z), *ef = pbuf(c, tid, B_EF), *el = pbuf(c, tid, B_EL);
-  small_layer(z, L, v1, c1, h1, cr, lp, 1);
-  gemm_nn(h1, v2, h2, c2, cr, lp, lp, 1);
-  tanh_rows(h2, cr * lp);
   if (c->kind == 3) {
+    small_layer(z, L, v1, c1, h1, cr, lp, 1);
+    gemm_nn(h1, v2, h2, c2, cr, lp, lp, 1);
+    tanh_rows(h2, cr * lp);
     narrow_out(h2, v3, 0, ef, cr, lp, L);
     return;
   }
-  float *g2 = pbuf(c, tid, B_L2), *u1 = pbuf(c, tid, B_L3), *g1 = pbuf(c, tid, B_L4);
-  for (int k = 0; k < cr * lp; k += VW) {
-    vf h = vload(h2 + k);
-    vstore(g2 + k, vload(v3 + k % lp) * (1.0f - h * h));
-  }
-  gemm_nn(g2, PF(c, c->wt) + wt_off(c, S_V2), u1, 0, cr, lp, lp, 0);
-  for (int k = 0; k < cr * lp; k += VW) {
-    vf h = vload(h1 + k);
-    vstore(g1 + k, vload(u1 + k) * (1.0f - h * h));
-  }
-  /* dH/dz = g1 V1^T into el, then f = (dH/dp, -dH/dq). */
-  narrow_out(g1, v1, 0, el, cr, lp, L);
+  hnn_forward(z, L, lp, v1, c1, v2, c2, v3, PF(c, c->wt) + wt_off(c, S_V2), cr, h1, h2,
+              pbuf(c, tid, B_L2), pbuf(c, tid, B_L3), pbuf(c, tid, B_L4), el);
+  /* f = (dH/dp, -dH/dq). */
   for (int r = 0; r < cr; r++)
     for (int i = 0; i < half; i++) {
       ef[r * L + i] = el[r * L + half + i];
@@ -235,89 +226,30 @@ static void latent_forward(const PCtx *c, int tid, int cr) {
  * and adds d loss / d z (through f) to dz (first cr rows).
  */
 static void latent_backward(const PCtx *c, int tid, int cr, float *g) {
-  const int L = c->L, lp = c->lp, half = L / 2, cnt = cr * lp;
+  const int L = c->L, lp = c->lp, half = L / 2;
   const float *p = PF(c, c->p);
   const float *v1 = p + seg_off(c, S_V1), *v2 = p + seg_off(c, S_V2);
   const float *v3 = p + seg_off(c, S_V3T), *v2t = PF(c, c->wt) + wt_off(c, S_V2);
   float *gv1 = g + seg_off(c, S_V1), *gc1 = g + seg_off(c, S_C1), *gv2 = g + seg_off(c, S_V2);
   float *gc2 = g + seg_off(c, S_C2), *gv3 = g + seg_off(c, S_V3T);
-  float *h1 = pbuf(c, tid, B_L0), *h2 = pbuf(c, tid, B_L1), *a1;
+  float *h1 = pbuf(c, tid, B_L0), *h2 = pbuf(c, tid, B_L1), *a1 = pbuf(c, tid, B_L7);
   float *z = pbuf(c, tid, B_Z), *dz = pbuf(c, tid, B_DZ), *ef = pbuf(c, tid, B_EF);
   if (c->kind == 3) {
-    float *a2 = pbuf(c, tid, B_L2), *hb1 = pbuf(c, tid, B_L3);
-    /* gV3^T (L x lp) = ef^T h2; a2 = (ef V3) * s2. */
-    for (int o = 0; o < L; o++)
-      for (int k = 0; k < lp; k += VW) {
-        vf acc = {0};
-        for (int r = 0; r < cr; r++) acc += ef[r * L + o] * vload(h2 + r * lp + k);
-        vstore(gv3 + o * lp + k, acc);
-      }
-    for (int r = 0; r < cr; r++)
-      for (int k = 0; k < lp; k += VW) {
-        vf acc = {0};
-        for (int o = 0; o < L; o++) acc += ef[r * L + o] * vload(v3 + o * lp + k);
-        vf h = vload(h2 + r * lp + k);
-        vstore(a2 + r * lp + k, acc * (1.0f - h * h));
-      }
-    col_sums(a2, cr, lp, gc2);
-    gemm_tn(h1, a2, 0, 0, gv2, cr, lp, lp);
-    gemm_nn(a2, v2t, hb1, 0, cr, lp, lp, 0);
-    a1 = hb1;
+    baseline_backward(z, ef, L, lp, L, v3, v2t, cr, h1, h2, pbuf(c, tid, B_L2), a1, gv1, gc1, gv2,
+                      gc2, gv3);
   } else {
-    float *g2 = pbuf(c, tid, B_L2), *u1 = pbuf(c, tid, B_L3), *g1 = pbuf(c, tid, B_L4);
-    float *ub1 = pbuf(c, tid, B_L5), *gb2 = pbuf(c, tid, B_L6), *hb1 = pbuf(c, tid, B_L7);
-    float *a2 = g1; /* g1 is dead once gV1's first part is done */
-    float *e = pbuf(c, tid, B_EL);
     /* e = d loss / d (dH/dz): f_q = dH/dp, f_p = -dH/dq. */
+    float *e = pbuf(c, tid, B_EL), *g1 = pbuf(c, tid, B_L4);
     for (int r = 0; r < cr; r++)
       for (int i = 0; i < half; i++) {
         e[r * L + half + i] = ef[r * L + i];
         e[r * L + i] = -ef[r * L + half + i];
       }
-    /* gV1 = e^T g1 (the z^T a1 part is added below). */
-    for (int i = 0; i < L; i++)
-      for (int k = 0; k < lp; k += VW) {
-        vf acc = {0};
-        for (int r = 0; r < cr; r++) acc += e[r * L + i] * vload(g1 + r * lp + k);
-        vstore(gv1 + i * lp + k, acc);
-      }
-    /* gb1 = e V1; ub1 = gb1 * s1; hb1 = -2 h1 (gb1 * u1). */
-    for (int r = 0; r < cr; r++)
-      for (int k = 0; k < lp; k += VW) {
-        vf gb = {0};
-        for (int i = 0; i < L; i++) gb += e[r * L + i] * vload(v1 + i * lp + k);
-        const int o = r * lp + k;
-        vf h = vload(h1 + o);
-        vstore(ub1 + o, gb * (1.0f - h * h));
-        vstore(hb1 + o, -2.0f * h * gb * vload(u1 + o));
-      }
-    gemm_nn(ub1, v2, gb2, 0, cr, lp, lp, 0);
-    for (int k = 0; k < lp; k += VW) {
-      vf sw = {0}, sb = {0};
-      vf w = vload(v3 + k);
-      for (int r = 0; r < cr; r++) {
-        const int o = r * lp + k;
-        vf h = vload(h2 + o);
-        vf s = 1.0f - h * h;
-        vf gb = vload(gb2 + o);
-        sw += gb * s;
-        vf a = -2.0f * h * s * (gb * w);
-        vstore(a2 + o, a);
-        sb += a;
-      }
-      vstore(gv3 + k, sw);
-      vstore(gc2 + k, sb);
-    }
-    gemm_tn(ub1, g2, h1, a2, gv2, cr, lp, lp);
-    gemm_nn(a2, v2t, hb1, 0, cr, lp, lp, 2);
-    a1 = hb1;
+    hnn_backward(z, e, L, lp, v1, v2, v3, v2t, cr, h1, h2, pbuf(c, tid, B_L2),
+                 pbuf(c, tid, B_L3), g1, pbuf(c, tid, B_L5), pbuf(c, tid, B_L6), g1, a1, gv1, gc1,
+                 gv2, gc2, gv3);
   }
-  for (int k = 0; k < cnt; k += VW) {
-    vf h = vload(h1 + k);
-    vstore(a1 + k, vload(a1 + k) * (1.0f - h * h));
-  }
-  small_layer_grad(z, L, lp, a1, gv1, gc1, cr, c->kind == 2);
-  /* dz += a1 V1^T. */
+  /* dz += a1 V1^T, a1 = d loss / d (z V1 + c1). */
   for (int r = 0; r < cr; r++)
     for (int i = 0; i < L; i++) {
       vf acc = {0};

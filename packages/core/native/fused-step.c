@@ -281,12 +281,6 @@ static void small_layer_grad(const float *x, int d, int hp, const float *a, floa
   }
 }
 
-/* gW1 (d x hp) += x^T a1, gb1 (hp) = column sums of a1. */
-static void first_layer_grad(const Ctx *c, const float *x, const float *a1, float *gw1,
-                             float *gb1, int nr, int accumulate) {
-  small_layer_grad(x, c->d, c->hp, a1, gw1, gb1, nr, accumulate);
-}
-
 /* Thread tid's work buffers: x, y, e (chunkRows x d) then eight (chunkRows x hp) ones. */
 static float *buffer(const Ctx *c, int tid, int which) {
   const int cr = c->chunkRows;
@@ -313,63 +307,60 @@ static void gather(const Ctx *c, int first, int n, int nr, float *xb, float *yb)
   }
 }
 
-static double hnn_chunk(const Ctx *c, int tid, int first, int n, int nr, float *g) {
-  const int d = c->d, hp = c->hp, half = d / 2, cnt = nr * hp;
-  const float *w1 = F32(c, c->p), *w2 = w1 + offW2(c), *w3 = w1 + offW3(c);
-  float *xb = buffer(c, tid, 0), *yb = buffer(c, tid, 1), *eb = buffer(c, tid, 2);
-  float *h1 = buffer(c, tid, 3), *h2 = buffer(c, tid, 4), *g2 = buffer(c, tid, 5);
-  float *u1 = buffer(c, tid, 6), *ub1 = buffer(c, tid, 7), *gb2 = buffer(c, tid, 8);
-  float *a2 = buffer(c, tid, 9), *hb1 = buffer(c, tid, 10);
-  float *g1 = gb2; /* g1 is dead before gb2 is written */
+/*
+ * The MLP's passes on explicit pointers (shared with fused-pixel.c's latent model). W1 (d x hp),
+ * W2 (hp x hp), W2^T, and w3 = the HNN's last layer (hp) or the baseline's W3^T (nOut x hp).
+ */
 
-  gather(c, first, n, nr, xb, yb);
-  first_layer(c, xb, h1, nr);
-  gemm_nn(h1, w2, h2, F32(c, c->p) + offB2(c), nr, hp, hp, 1);
+/* HNN forward: h1, h2, g2 = w3 s2, u1 = g2 W2^T, g1 = u1 s1 and gx = dH/dx = g1 W1^T (nr x d). */
+static void hnn_forward(const float *x, int d, int hp, const float *w1, const float *b1,
+                        const float *w2, const float *b2, const float *w3, const float *w2t,
+                        int nr, float *h1, float *h2, float *g2, float *u1, float *g1, float *gx) {
+  const int cnt = nr * hp;
+  small_layer(x, d, w1, b1, h1, nr, hp, 1);
+  gemm_nn(h1, w2, h2, b2, nr, hp, hp, 1);
   tanh_rows(h2, cnt);
   for (int r = 0; r < nr; r++)
     for (int k = 0; k < hp; k += VW) {
       vf h = vload(h2 + r * hp + k);
       vstore(g2 + r * hp + k, vload(w3 + k) * (1.0f - h * h));
     }
-  gemm_nn(g2, F32(c, c->w2t), u1, 0, nr, hp, hp, 0);
+  gemm_nn(g2, w2t, u1, 0, nr, hp, hp, 0);
   for (int k = 0; k < cnt; k += VW) {
     vf h = vload(h1 + k);
     vstore(g1 + k, vload(u1 + k) * (1.0f - h * h));
   }
-  /* dH/dx = g1 W1^T, the prediction and the loss. */
-  double loss = 0;
-  for (int r = 0; r < nr; r++) {
-    float *gx = eb + r * d; /* dH/dx first, overwritten pairwise by the adjoint below */
+  for (int r = 0; r < nr; r++)
     for (int i = 0; i < d; i++) {
       vf acc = {0};
       for (int k = 0; k < hp; k += VW) acc += vload(g1 + r * hp + k) * vload(w1 + i * hp + k);
-      gx[i] = vsum(acc);
+      gx[r * d + i] = vsum(acc);
     }
-    for (int i = 0; i < half; i++) {
-      float eq = r < n ? gx[half + i] - yb[r * d + i] : 0.0f;
-      float ep = r < n ? -gx[i] - yb[r * d + half + i] : 0.0f;
-      loss += (double)eq * eq + (double)ep * ep;
-      /* d loss / d (dH/dp) = d loss / d pred_q; d loss / d (dH/dq) = -d loss / d pred_p. */
-      eb[r * d + half + i] = c->lossScale * eq;
-      eb[r * d + i] = -c->lossScale * ep;
-    }
-  }
-  if (!c->wantGrad) return loss;
+}
 
-  float *gw1 = g, *gb1 = g + offB1(c), *gw2 = g + offW2(c), *gb2s = g + offB2(c);
-  float *gw3 = g + offW3(c);
+/*
+ * HNN backward from e = d loss / d (dH/dx) (nr x d), the forward's buffers: writes gW1, gb1,
+ * gW2, gb2 (gb2s), gw3, and leaves d loss / d (x W1 + b1) in hb1. g1 is only read first, so it may
+ * share memory with gb2 or a2.
+ */
+static void hnn_backward(const float *x, const float *e, int d, int hp, const float *w1,
+                         const float *w2, const float *w3, const float *w2t, int nr,
+                         const float *h1, const float *h2, const float *g2, const float *u1,
+                         const float *g1, float *ub1, float *gb2, float *a2, float *hb1,
+                         float *gw1, float *gb1, float *gw2, float *gb2s, float *gw3) {
+  const int cnt = nr * hp;
   /* gW1 = e^T g1 (first half of W1's gradient; the x^T a1 part is added at the end). */
   for (int i = 0; i < d; i++)
     for (int k = 0; k < hp; k += VW) {
       vf acc = {0};
-      for (int r = 0; r < nr; r++) acc += eb[r * d + i] * vload(g1 + r * hp + k);
+      for (int r = 0; r < nr; r++) acc += e[r * d + i] * vload(g1 + r * hp + k);
       vstore(gw1 + i * hp + k, acc);
     }
   /* gb1 = e W1; ub1 = gb1 * s1; hb1 = -2 h1 (gb1 * u1) (through s1 = 1 - h1^2). */
   for (int r = 0; r < nr; r++)
     for (int k = 0; k < hp; k += VW) {
       vf gb = {0};
-      for (int i = 0; i < d; i++) gb += eb[r * d + i] * vload(w1 + i * hp + k);
+      for (int i = 0; i < d; i++) gb += e[r * d + i] * vload(w1 + i * hp + k);
       const int o = r * hp + k;
       vf h = vload(h1 + o);
       vstore(ub1 + o, gb * (1.0f - h * h));
@@ -394,12 +385,82 @@ static double hnn_chunk(const Ctx *c, int tid, int first, int n, int nr, float *
     vstore(gb2s + k, sb);
   }
   gemm_tn(ub1, g2, h1, a2, gw2, nr, hp, hp);
-  gemm_nn(a2, F32(c, c->w2t), hb1, 0, nr, hp, hp, 2);
+  gemm_nn(a2, w2t, hb1, 0, nr, hp, hp, 2);
   for (int k = 0; k < cnt; k += VW) {
     vf h = vload(h1 + k);
     vstore(hb1 + k, vload(hb1 + k) * (1.0f - h * h));
   }
-  first_layer_grad(c, xb, hb1, gw1, gb1, nr, 1);
+  small_layer_grad(x, d, hp, hb1, gw1, gb1, nr, 1);
+}
+
+/*
+ * Baseline backward from e = d loss / d output (nr x nOut): writes gW1, gb1, gW2, gb2, gW3^T and
+ * leaves d loss / d (x W1 + b1) in hb1.
+ */
+static void baseline_backward(const float *x, const float *e, int d, int hp, int nOut,
+                              const float *w3t, const float *w2t, int nr, const float *h1,
+                              const float *h2, float *a2, float *hb1, float *gw1, float *gb1,
+                              float *gw2, float *gb2, float *gw3t) {
+  const int cnt = nr * hp;
+  /* gW3^T (nOut x hp) = e^T h2. */
+  for (int o = 0; o < nOut; o++)
+    for (int k = 0; k < hp; k += VW) {
+      vf acc = {0};
+      for (int r = 0; r < nr; r++) acc += e[r * nOut + o] * vload(h2 + r * hp + k);
+      vstore(gw3t + o * hp + k, acc);
+    }
+  /* a2 = (e W3^T) * s2; gb2 = sum a2. */
+  for (int k = 0; k < hp; k += VW) {
+    vf sb = {0};
+    for (int r = 0; r < nr; r++) {
+      vf acc = {0};
+      for (int o = 0; o < nOut; o++) acc += e[r * nOut + o] * vload(w3t + o * hp + k);
+      const int off = r * hp + k;
+      vf h = vload(h2 + off);
+      vf a = acc * (1.0f - h * h);
+      vstore(a2 + off, a);
+      sb += a;
+    }
+    vstore(gb2 + k, sb);
+  }
+  gemm_tn(h1, a2, 0, 0, gw2, nr, hp, hp);
+  gemm_nn(a2, w2t, hb1, 0, nr, hp, hp, 0);
+  for (int k = 0; k < cnt; k += VW) {
+    vf h = vload(h1 + k);
+    vstore(hb1 + k, vload(hb1 + k) * (1.0f - h * h));
+  }
+  small_layer_grad(x, d, hp, hb1, gw1, gb1, nr, 0);
+}
+
+static double hnn_chunk(const Ctx *c, int tid, int first, int n, int nr, float *g) {
+  const int d = c->d, hp = c->hp, half = d / 2;
+  const float *w1 = F32(c, c->p), *w2 = w1 + offW2(c), *w3 = w1 + offW3(c);
+  const float *w2t = F32(c, c->w2t);
+  float *xb = buffer(c, tid, 0), *yb = buffer(c, tid, 1), *eb = buffer(c, tid, 2);
+  float *h1 = buffer(c, tid, 3), *h2 = buffer(c, tid, 4), *g2 = buffer(c, tid, 5);
+  float *u1 = buffer(c, tid, 6), *ub1 = buffer(c, tid, 7), *gb2 = buffer(c, tid, 8);
+  float *a2 = buffer(c, tid, 9), *hb1 = buffer(c, tid, 10);
+  float *g1 = gb2; /* g1 is dead before gb2 is written */
+
+  gather(c, first, n, nr, xb, yb);
+  /* eb = dH/dx first, overwritten pairwise by the adjoint below. */
+  hnn_forward(xb, d, hp, w1, w1 + offB1(c), w2, w1 + offB2(c), w3, w2t, nr, h1, h2, g2, u1, g1,
+              eb);
+  double loss = 0;
+  for (int r = 0; r < nr; r++) {
+    float *gx = eb + r * d;
+    for (int i = 0; i < half; i++) {
+      float eq = r < n ? gx[half + i] - yb[r * d + i] : 0.0f;
+      float ep = r < n ? -gx[i] - yb[r * d + half + i] : 0.0f;
+      loss += (double)eq * eq + (double)ep * ep;
+      /* d loss / d (dH/dp) = d loss / d pred_q; d loss / d (dH/dq) = -d loss / d pred_p. */
+      eb[r * d + half + i] = c->lossScale * eq;
+      eb[r * d + i] = -c->lossScale * ep;
+    }
+  }
+  if (!c->wantGrad) return loss;
+  hnn_backward(xb, eb, d, hp, w1, w2, w3, w2t, nr, h1, h2, g2, u1, g1, ub1, gb2, a2, hb1, g,
+               g + offB1(c), g + offW2(c), g + offB2(c), g + offW3(c));
   return loss;
 }
 
@@ -424,37 +485,8 @@ static double baseline_chunk(const Ctx *c, int tid, int first, int n, int nr, fl
       eb[r * d + o] = c->lossScale * e;
     }
   if (!c->wantGrad) return loss;
-
-  float *gw1 = g, *gb1 = g + offB1(c), *gw2 = g + offW2(c), *gb2 = g + offB2(c);
-  float *gw3 = g + offW3(c);
-  /* gW3^T (d x hp) = e^T h2. */
-  for (int o = 0; o < d; o++)
-    for (int k = 0; k < hp; k += VW) {
-      vf acc = {0};
-      for (int r = 0; r < nr; r++) acc += eb[r * d + o] * vload(h2 + r * hp + k);
-      vstore(gw3 + o * hp + k, acc);
-    }
-  /* a2 = (e W3^T) * s2; gb2 = sum a2. */
-  for (int k = 0; k < hp; k += VW) {
-    vf sb = {0};
-    for (int r = 0; r < nr; r++) {
-      vf acc = {0};
-      for (int o = 0; o < d; o++) acc += eb[r * d + o] * vload(w3 + o * hp + k);
-      const int off = r * hp + k;
-      vf h = vload(h2 + off);
-      vf a = acc * (1.0f - h * h);
-      vstore(a2 + off, a);
-      sb += a;
-    }
-    vstore(gb2 + k, sb);
-  }
-  gemm_tn(h1, a2, 0, 0, gw2, nr, hp, hp);
-  gemm_nn(a2, F32(c, c->w2t), hb1, 0, nr, hp, hp, 0);
-  for (int k = 0; k < cnt; k += VW) {
-    vf h = vload(h1 + k);
-    vstore(hb1 + k, vload(hb1 + k) * (1.0f - h * h));
-  }
-  first_layer_grad(c, xb, hb1, gw1, gb1, nr, 0);
+  baseline_backward(xb, eb, d, hp, d, w3, F32(c, c->w2t), nr, h1, h2, a2, hb1, g, g + offB1(c),
+                    g + offW2(c), g + offB2(c), g + offW3(c));
   return loss;
 }
 

@@ -33,7 +33,7 @@ export { matMul } from './mat-mul.js';
 export { createMlp } from './mlp.js';
 export type { DenseLayer, Mlp, MlpOptions, TanhKind } from './mlp.js';
 export { orthogonalTorchLayout, orthogonalWeight } from './orthogonal.js';
-export { predict } from './predict.js';
+export { predict, PREDICT_CHUNK_ROWS } from './predict.js';
 export { symplecticFromGradient, symplecticGradient } from './symplectic-gradient.js';
 export { secondOrderTanh } from './tanh.js';
 export { train } from './train.js';

@@ -4,7 +4,7 @@ import { initBackend } from './backend.js';
 import { createBaseline } from './baseline.js';
 import { InvalidInputError, TrainingDivergedError } from './errors.js';
 import { createHnn } from './hnn.js';
-import { predict } from './predict.js';
+import { predict, PREDICT_CHUNK_ROWS } from './predict.js';
 import { train } from './train.js';
 import type { TrainProgress } from './train.js';
 import { springData } from './test-utils/spring-data.js';
@@ -136,5 +136,24 @@ describe('model lifecycle', () => {
     predict(model, new Float64Array([0.1, 0.2, 0.3, 0.4]), 2);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('predict', () => {
+  it('gives the same rows in chunks as one by one, and leaks no tensors', () => {
+    const model = createHnn({ inputDim: 2, hiddenDim: 16, seed: 1 });
+    const n = PREDICT_CHUNK_ROWS + 37;
+    const x = Float64Array.from({ length: 2 * n }, (_, i) => Math.sin(0.37 * i));
+    const before = tf.memory().numTensors;
+    const all = predict(model, x, n);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(all).toHaveLength(2 * n);
+    // Rows on both sides of the chunk boundary, predicted on their own.
+    for (const row of [0, PREDICT_CHUNK_ROWS - 1, PREDICT_CHUNK_ROWS, n - 1]) {
+      const one = predict(model, x.subarray(2 * row, 2 * row + 2));
+      expect(Math.abs((one[0] as number) - (all[2 * row] as number))).toBeLessThan(1e-6);
+      expect(Math.abs((one[1] as number) - (all[2 * row + 1] as number))).toBeLessThan(1e-6);
+    }
+    model.dispose();
   });
 });

@@ -3,8 +3,7 @@ import { InvalidInputError } from '../errors.js';
 import { selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
 import { align, planChunks } from './fused-trainer.js';
-import type { FusedPathName } from './fused-trainer.js';
-import { FusedPathError, KernelThreads } from './kernel-threads.js';
+import { FusedPathError, KernelThreads, KernelTrainer } from './kernel-threads.js';
 
 /**
  * Sizes of the paper's pixel-pendulum model (Section 5.1): a ReLU autoencoder
@@ -123,11 +122,11 @@ export function fusedPixelUnsupportedReason(
  * and Adam, in float32 on one memory region, on one or two threads. Minibatches are chosen by the
  * caller and copied in per step, so the data set is never duplicated.
  */
-export class FusedPixelTrainer {
+export class FusedPixelTrainer extends KernelTrainer {
   readonly sizes: PixelModelSizes;
-  private readonly engine: Engine;
+  protected readonly engine: Engine;
   private readonly region: EngineInstance;
-  private readonly runner: KernelThreads;
+  protected readonly runner: KernelThreads;
   private readonly f32: Float32Array;
   private readonly f64: Float64Array;
   private readonly i32: Int32Array;
@@ -144,9 +143,9 @@ export class FusedPixelTrainer {
   private readonly beta2: number;
   private readonly dynamicsWeight: number;
   private t = 0;
-  private closed = false;
 
   constructor(options: FusedPixelTrainerOptions) {
+    super();
     const { kind, inputDim: D, hiddenDim: H, latentDim: L, latentHiddenDim: Hl } = options;
     const {
       batchRows,
@@ -310,34 +309,6 @@ export class FusedPixelTrainer {
     this.setWeights(options.weights);
   }
 
-  get threads(): 1 | 2 {
-    return this.runner.threads;
-  }
-
-  /** The fused path, to record next to timings: engine and the thread count most steps used. */
-  get path(): FusedPathName {
-    return `${this.engine.name}-${this.runner.mostlyTwo ? '2threads' : '1thread'}`;
-  }
-
-  get threadFallbackReason(): string | undefined {
-    return this.runner.fallbackReason;
-  }
-
-  get workerRunning(): boolean {
-    return this.runner.workerRunning;
-  }
-
-  /** Starts the second thread (when used); await before the first step. */
-  async start(): Promise<void> {
-    if (!this.closed) await this.runner.start();
-  }
-
-  /** Stops the worker thread (the trainer cannot be used afterwards). */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.runner.close();
-  }
-
   /** Replaces the parameters (PixelModel.getWeights() order) and resets Adam. */
   setWeights(weights: readonly ArrayLike<number>[]): void {
     if (weights.length !== N_SEGMENTS) {
@@ -467,10 +438,6 @@ export class FusedPixelTrainer {
       }
     }
     return this.fromInternal(sum, 0);
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw new InvalidInputError('This FusedPixelTrainer is closed.');
   }
 
   /** Copies rows indices[start .. start + rows) into the chunked batch buffer (zero padding). */

@@ -2,13 +2,11 @@ import { availableParallelism } from 'node:os';
 import type { SampleArray } from '../data.js';
 import { InvalidInputError } from '../errors.js';
 import { selectEngine } from './engines.js';
-import type { Engine, EngineChoice, EngineInstance, EngineName } from './engines.js';
-import { FusedPathError, KernelThreads } from './kernel-threads.js';
+import type { Engine, EngineChoice, EngineInstance } from './engines.js';
+import { FusedPathError, KernelThreads, KernelTrainer } from './kernel-threads.js';
 
 export { FusedPathError } from './kernel-threads.js';
-
-/** Which fused path ran: the kernel's engine, on one thread or on two (main + one worker). */
-export type FusedPathName = `${EngineName}-1thread` | `${EngineName}-2threads`;
+export type { FusedPathName } from './kernel-threads.js';
 
 export interface FusedTrainerOptions {
   /** 'hnn': scalar H, trained on its symplectic gradient; 'baseline': outputs dx/dt directly. */
@@ -107,15 +105,15 @@ export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
  * Adam moments in float32, the training (and test) set, per-chunk gradients and work buffers.
  * Weights live here during training; read them back with getWeights().
  */
-export class FusedTrainer {
+export class FusedTrainer extends KernelTrainer {
   readonly kind: 'hnn' | 'baseline';
-  private readonly runner: KernelThreads;
+  protected readonly runner: KernelThreads;
   readonly inputDim: number;
   readonly hiddenDim: number;
   private readonly hp: number;
   private readonly nOut: number;
   private readonly nParams: number;
-  private readonly engine: Engine;
+  protected readonly engine: Engine;
   private readonly region: EngineInstance;
   private readonly i32: Int32Array;
   private readonly f32: Float32Array;
@@ -136,9 +134,9 @@ export class FusedTrainer {
   private readonly beta1: number;
   private readonly beta2: number;
   private t = 0;
-  private closed = false;
 
   constructor(options: FusedTrainerOptions) {
+    super();
     const {
       kind,
       inputDim: d,
@@ -274,30 +272,6 @@ export class FusedTrainer {
       this.region.rngSeed(ctx, minibatchSeed);
     }
     this.setWeights(weights);
-  }
-
-  /**
-   * Threads available to each step: 1, or 2 (main + one worker sharing the memory). With the
-   * default thread setting a two-thread trainer times both and uses the faster (a busy second
-   * core makes one thread faster); results do not depend on it (see native/fused-step.c).
-   */
-  get threads(): 1 | 2 {
-    return this.runner.threads;
-  }
-
-  /** The fused path, to record next to timings: engine and the thread count most steps used. */
-  get path(): FusedPathName {
-    return `${this.engine.name}-${this.runner.mostlyTwo ? '2threads' : '1thread'}`;
-  }
-
-  /** Why a trainer asked to use two threads runs on one (its worker could not start). */
-  get threadFallbackReason(): string | undefined {
-    return this.runner.fallbackReason;
-  }
-
-  /** True while the second thread exists (between start() and close()). */
-  get workerRunning(): boolean {
-    return this.runner.workerRunning;
   }
 
   /** Replaces the parameters (MLP layout, see FusedTrainerOptions.weights). */
@@ -450,16 +424,6 @@ export class FusedTrainer {
     return this.runChunks(this.ptr.tx, this.ptr.tdx, 0, this.nTest, nChunks, 0);
   }
 
-  /** Stops the worker thread (the trainer cannot be used afterwards). */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.runner.close();
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw new InvalidInputError('This FusedTrainer is closed.');
-  }
-
   private runChunks(
     x: number,
     dx: number,
@@ -486,14 +450,5 @@ export class FusedTrainer {
     // overflow too: report it as the infinite loss TensorFlow.js's float32 mean would give.
     if (!Number.isFinite(Math.fround(sum))) return Number.POSITIVE_INFINITY;
     return sum / (rows * this.inputDim);
-  }
-
-  /**
-   * Starts the second thread when this trainer uses two; resolves once it runs. Falls back to one
-   * thread, with the reason in `threadFallbackReason`, if the worker cannot start.
-   */
-  async start(): Promise<void> {
-    if (this.closed) return;
-    await this.runner.start();
   }
 }

@@ -1,6 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import { HnnCoreError } from '../errors.js';
-import type { EngineInstance } from './engines.js';
+import { HnnCoreError, InvalidInputError } from '../errors.js';
+import type { Engine, EngineInstance, EngineName } from './engines.js';
+
+/** Which fused path ran: the kernel's engine, on one thread or on two (main + one worker). */
+export type FusedPathName = `${EngineName}-1thread` | `${EngineName}-2threads`;
 
 /** Thrown when a worker thread of the fused path fails; train() then reports it as is. */
 export class FusedPathError extends HnnCoreError {}
@@ -243,5 +246,55 @@ export class KernelThreads {
       Atomics.notify(ctrl, CTRL_GEN);
       await worker.terminate();
     }
+  }
+}
+
+/** What the fused trainers share: their engine, threads and lifecycle. */
+export abstract class KernelTrainer {
+  protected abstract readonly engine: Engine;
+  protected abstract readonly runner: KernelThreads;
+  protected closed = false;
+
+  /**
+   * Threads available to each step: 1, or 2 (main + one worker sharing the memory). With the
+   * default thread setting a two-thread trainer times both and uses the faster (a busy second
+   * core makes one thread faster); results do not depend on it.
+   */
+  get threads(): 1 | 2 {
+    return this.runner.threads;
+  }
+
+  /** The fused path, to record next to timings: engine and the thread count most steps used. */
+  get path(): FusedPathName {
+    return `${this.engine.name}-${this.runner.mostlyTwo ? '2threads' : '1thread'}`;
+  }
+
+  /** Why a trainer asked to use two threads runs on one (its worker could not start). */
+  get threadFallbackReason(): string | undefined {
+    return this.runner.fallbackReason;
+  }
+
+  /** True while the second thread exists (between start() and close()). */
+  get workerRunning(): boolean {
+    return this.runner.workerRunning;
+  }
+
+  /**
+   * Starts the second thread when this trainer uses two; resolves once it runs (await it before
+   * the first step). Falls back to one thread, with the reason in `threadFallbackReason`, if the
+   * worker cannot start.
+   */
+  async start(): Promise<void> {
+    if (!this.closed) await this.runner.start();
+  }
+
+  /** Stops the worker thread (the trainer cannot be used afterwards). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.runner.close();
+  }
+
+  protected checkOpen(): void {
+    if (this.closed) throw new InvalidInputError(`This ${this.constructor.name} is closed.`);
   }
 }
