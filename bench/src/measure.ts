@@ -121,8 +121,8 @@ async function measurePixel(
   const t0 = performance.now();
   const data = await buildPixelPendulumDataset(config, { cacheDir });
   const dataGenerationSeconds = (performance.now() - t0) / 1000;
-  // Warm-up covers the fused trainer's first 1-vs-2-thread probe (steps 3..16).
-  const plan: StepPlan = quick ? { warmup: 1, timed: 2 } : { warmup: 20, timed: 200 };
+  // Warm-up covers the fused trainer's first 1-vs-2-thread probe (steps 8..21).
+  const plan: StepPlan = quick ? { warmup: 1, timed: 2 } : { warmup: 30, timed: 200 };
   const batch = Math.min(200, data.train.n);
   const run = async (fastPath: 'auto' | 'off', p: StepPlan) => {
     const model = createPixelModel({ kind, hiddenDim: 200, seed: 0 });

@@ -8,11 +8,16 @@ export type FusedPathName = `${EngineName}-1thread` | `${EngineName}-2threads`;
 /** Thrown when a worker thread of the fused path fails; train() then reports it as is. */
 export class FusedPathError extends HnnCoreError {}
 
-// Adaptive threads: per cycle, skip ADAPT_WARMUP steps, time ADAPT_PROBE on two threads and
-// ADAPT_PROBE on one, keep the faster until the cycle ends.
+// Adaptive threads: per cycle, run ADAPT_WARMUP steps on two threads, then time 2 x ADAPT_PROBE
+// steps alternating two threads and one (so that warm-up effects and load changes hit both alike),
+// and keep the faster until the cycle ends.
 const ADAPT_CYCLE = 500;
-const ADAPT_WARMUP = 3;
+const ADAPT_WARMUP = 8;
 const ADAPT_PROBE = 7;
+// One thread is kept only when clearly faster. On two free cores two threads win (the pixel step:
+// 4.7 vs 8.6 ms), so a probe that a transient load spike makes look like a tie must not cost the
+// whole cycle; a busy second core (one thread then far faster) still switches.
+const ONE_THREAD_MARGIN = 0.85;
 
 // Control words shared with the worker: generation, command, done count, error.
 const CTRL_GEN = 0;
@@ -120,24 +125,27 @@ export class KernelThreads {
     if (this.active === 2) this.stepsOn[1] += 1;
     else this.stepsOn[0] += 1;
     if (this.adaptive) {
-      const phase = t % ADAPT_CYCLE;
+      const phase = (t - 1) % ADAPT_CYCLE; // the phase this step began with
       if (phase >= ADAPT_WARMUP && phase < ADAPT_WARMUP + 2 * ADAPT_PROBE) {
         this.probe[this.active].push(performance.now() - this.stepStart);
       }
     }
   }
 
-  /** Every ADAPT_CYCLE steps: a few on two threads, a few on one, then the faster (medians). */
+  /**
+   * Every ADAPT_CYCLE steps: warm-up on two threads, then steps alternating two and one, then the
+   * faster (medians; one thread only when faster by the margin ONE_THREAD_MARGIN).
+   */
   private pickThreads(t: number): void {
     const phase = t % ADAPT_CYCLE;
-    if (phase < ADAPT_WARMUP + ADAPT_PROBE) {
+    if (phase < ADAPT_WARMUP) {
       if (phase === 0) this.probe[1].length = this.probe[2].length = 0;
       this.active = 2;
     } else if (phase < ADAPT_WARMUP + 2 * ADAPT_PROBE) {
-      this.active = 1;
+      this.active = (phase - ADAPT_WARMUP) % 2 === 0 ? 2 : 1;
     } else if (phase === ADAPT_WARMUP + 2 * ADAPT_PROBE) {
       const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
-      this.active = median(this.probe[1]) < median(this.probe[2]) ? 1 : 2;
+      this.active = median(this.probe[1]) < ONE_THREAD_MARGIN * median(this.probe[2]) ? 1 : 2;
     }
   }
 
