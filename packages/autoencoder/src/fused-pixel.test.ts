@@ -193,6 +193,10 @@ describe('fused pixel trainer input checks', () => {
     const x = new Float32Array(5 * dims.inputDim);
     expect(() => trainer.computeGradients(x, x, range(4))).toThrow(/batches of 5 rows/);
     expect(() => trainer.computeGradients(x, x, [0, 1, 2, 3, 5])).toThrow(/outside 0\.\.4/);
+    expect(() => trainer.computeGradients(x, x.subarray(1), range(5))).toThrow(/whole number/);
+    expect(() => trainer.evaluate(Array.from(x) as unknown as Float32Array, x, range(5))).toThrow(
+      /Float32Array or Float64Array/,
+    );
     const bad = model.getWeights();
     (bad[3] as Float32Array)[0] = Number.NaN;
     expect(() => trainer.setWeights(bad)).toThrow(/non-finite/);

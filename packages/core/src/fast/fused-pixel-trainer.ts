@@ -450,7 +450,19 @@ export class FusedPixelTrainer extends KernelTrainer {
   ): void {
     const D = this.sizes.inputDim;
     const { dp, chunkRows: cr } = this;
-    const nTotal = Math.min(pixels.length, nextPixels.length) / D;
+    if (
+      !(pixels instanceof Float32Array || pixels instanceof Float64Array) ||
+      !(nextPixels instanceof Float32Array || nextPixels instanceof Float64Array)
+    ) {
+      throw new InvalidInputError('pixels and nextPixels must be Float32Array or Float64Array.');
+    }
+    if (pixels.length % D !== 0 || pixels.length !== nextPixels.length) {
+      throw new InvalidInputError(
+        `pixels (${pixels.length} values) and nextPixels (${nextPixels.length}) must hold the ` +
+          `same whole number of rows of inputDim = ${D}.`,
+      );
+    }
+    const nTotal = pixels.length / D;
     const f = this.f32;
     const batch = this.ptr.batch / 4;
     for (let r = 0; r < rows; r++) {

@@ -67,6 +67,16 @@ for (;;) {
 `;
 
 /**
+ * The thread count to keep after a probe, from the step times (ms) measured on one thread and on
+ * two: one only when its median is below ONE_THREAD_MARGIN x the two-thread median.
+ */
+export function chooseThreads(oneThread: readonly number[], twoThreads: readonly number[]): 1 | 2 {
+  const median = (xs: readonly number[]): number =>
+    [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
+  return median(oneThread) < ONE_THREAD_MARGIN * median(twoThreads) ? 1 : 2;
+}
+
+/**
  * The threads of one fused trainer: the main thread (thread 0) and, for two, one worker that runs
  * the kernel's two phases (work_chunks, reduce_adam) on the same memory region. The kernel splits
  * work so that results do not depend on the thread count; with `adaptive`, the trainer times steps
@@ -144,8 +154,7 @@ export class KernelThreads {
     } else if (phase < ADAPT_WARMUP + 2 * ADAPT_PROBE) {
       this.active = (phase - ADAPT_WARMUP) % 2 === 0 ? 2 : 1;
     } else if (phase === ADAPT_WARMUP + 2 * ADAPT_PROBE) {
-      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
-      this.active = median(this.probe[1]) < ONE_THREAD_MARGIN * median(this.probe[2]) ? 1 : 2;
+      this.active = chooseThreads(this.probe[1], this.probe[2]);
     }
   }
 
