@@ -436,23 +436,13 @@ static void pixel_reduce_adam(PCtx *c, int part, int parts) {
       segLo = segHi;
       segHi += seg_len(c, seg);
     }
-    vf g = vload(grads + k);
-    for (int ch = 1; ch < c->nChunks; ch++) g += vload(grads + (int64_t)ch * np + k);
-    vf p = vload(pp + k);
-    g += wd * p;
-    vf m = b1 * vload(mp + k) + omb1 * g;
-    vf v = b2 * vload(vp + k) + omb2 * (g * g);
-    vf denom = vsqrt(v) / bc2 + eps;
-    p -= (m / denom) * step;
-    vstore(mp + k, m);
-    vstore(vp + k, v);
-    vstore(pp + k, p);
+    vf p = adam_vector(grads, c->nChunks, np, k, pp, mp, vp, b1, omb1, b2, omb2, wd, step, bc2,
+                       eps);
     if (seg == S_W2 || seg == S_W3 || seg == S_W6 || seg == S_W7 || seg == S_W8 || seg == S_V2) {
       const int rowsIn = seg == S_V2 ? c->lp : c->hp;
       const int cols = seg == S_W8 ? c->dp : seg == S_V2 ? c->lp : c->hp;
       const int e = k - segLo, i = e / cols, col = e % cols;
-      float *t = wt + wt_off(c, seg) + col * rowsIn + i;
-      UNROLL for (int l = 0; l < VW; l++) t[l * rowsIn] = lane(p, l);
+      store_column(wt + wt_off(c, seg) + col * rowsIn + i, rowsIn, p);
     }
   }
 }

@@ -628,6 +628,33 @@ EXPORT(f64_product) void f64_product(Ctx64 *c) {
   }
 }
 
+/*
+ * Adam (torch.optim.Adam, L2 decay added to the gradient) on the VW parameters at k: sums the
+ * nChunks partial gradients (np floats apart) in chunk order, updates m, v and p in place and
+ * returns the new p.
+ */
+static inline vf adam_vector(const float *grads, int nChunks, int np, int k, float *pp, float *mp,
+                             float *vp, float b1, float omb1, float b2, float omb2, float wd,
+                             float step, float bc2, float eps) {
+  vf g = vload(grads + k);
+  for (int ch = 1; ch < nChunks; ch++) g += vload(grads + (int64_t)ch * np + k);
+  vf p = vload(pp + k);
+  g += wd * p;
+  vf m = b1 * vload(mp + k) + omb1 * g;
+  vf v = b2 * vload(vp + k) + omb2 * (g * g);
+  vf denom = vsqrt(v) / bc2 + eps;
+  p -= (m / denom) * step;
+  vstore(mp + k, m);
+  vstore(vp + k, v);
+  vstore(pp + k, p);
+  return p;
+}
+
+/* Writes the VW lanes of p down a column of a transposed copy: t[l * stride] = p[l]. */
+static inline void store_column(float *t, int stride, vf p) {
+  UNROLL for (int l = 0; l < VW; l++) t[l * stride] = lane(p, l);
+}
+
 /* The pixel-pendulum model's step (kinds 2 and 3), dispatched from the entry points below. */
 #include "fused-pixel.c"
 
@@ -701,21 +728,11 @@ EXPORT(reduce_adam) void reduce_adam(Ctx *c, int part, int parts) {
   const float *grads = F32(c, c->grads);
   float *pp = F32(c, c->p), *mp = F32(c, c->m), *vp = F32(c, c->v), *w2t = F32(c, c->w2t);
   for (int k = lo; k < hi; k += VW) {
-    vf g = vload(grads + k);
-    for (int ch = 1; ch < c->nChunks; ch++) g += vload(grads + (int64_t)ch * np + k);
-    vf p = vload(pp + k);
-    g += wd * p;
-    vf m = b1 * vload(mp + k) + omb1 * g;
-    vf v = b2 * vload(vp + k) + omb2 * (g * g);
-    vf denom = vsqrt(v) / bc2 + eps;
-    p -= (m / denom) * step;
-    vstore(mp + k, m);
-    vstore(vp + k, v);
-    vstore(pp + k, p);
+    vf p = adam_vector(grads, c->nChunks, np, k, pp, mp, vp, b1, omb1, b2, omb2, wd, step, bc2,
+                       eps);
     if (k >= w2lo && k < w2hi) {
       const int e = k - w2lo, i = e / hp, col = e % hp;
-      float *t = w2t + col * hp + i;
-      UNROLL for (int l = 0; l < VW; l++) t[l * hp] = lane(p, l);
+      store_column(w2t + col * hp + i, hp, p);
     }
   }
 }
