@@ -52,6 +52,32 @@ export interface Engine {
   ): number;
 }
 
+/** Byte offsets of a region's buffers, laid out one after another on 64-byte boundaries. */
+export class RegionLayout {
+  private top: number;
+
+  /** Starts at `heapBase` (an engine's first free byte). */
+  constructor(heapBase: number) {
+    this.top = RegionLayout.align(heapBase);
+  }
+
+  static align(bytes: number): number {
+    return Math.ceil(bytes / 64) * 64;
+  }
+
+  /** Reserves `bytes` and returns their offset. */
+  take(bytes: number): number {
+    const at = this.top;
+    this.top = RegionLayout.align(this.top + bytes);
+    return at;
+  }
+
+  /** Bytes the region needs for everything taken so far. */
+  get size(): number {
+    return this.top;
+  }
+}
+
 export const NATIVE_PREBUILD_DIR = new URL('../../prebuilds/linux-x64/', import.meta.url);
 
 interface Addon {

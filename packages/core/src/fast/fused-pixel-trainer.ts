@@ -1,8 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { InvalidInputError } from '../errors.js';
-import { selectEngine } from './engines.js';
+import { RegionLayout, selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
-import { align, planChunks } from './fused-trainer.js';
+import { planChunks } from './fused-trainer.js';
 import { FusedPathError, KernelThreads, KernelTrainer } from './kernel-threads.js';
 
 /**
@@ -240,12 +239,8 @@ export class FusedPixelTrainer extends KernelTrainer {
     ];
     if (this.placements.length !== N_SEGMENTS) throw new Error('pixel layout table mismatch');
 
-    let top = align(engine.heapBase);
-    const take = (bytes: number): number => {
-      const at = top;
-      top = align(top + bytes);
-      return at;
-    };
+    const regionLayout = new RegionLayout(engine.heapBase);
+    const take = (bytes: number): number => regionLayout.take(bytes);
     const ctx = take(CTX_BYTES);
     const ptr = {
       batch: take(this.nChunks * 2 * cr * dp * 4),
@@ -257,7 +252,7 @@ export class FusedPixelTrainer extends KernelTrainer {
       wt: take(wtFloats * 4),
       scratch: take(2 * scratchFloats * 4),
     };
-    this.region = engine.create(top);
+    this.region = engine.create(regionLayout.size);
     this.ctx = ctx;
     this.ptr = ptr;
     const buffer = this.region.buffer;
@@ -295,17 +290,7 @@ export class FusedPixelTrainer extends KernelTrainer {
     setF(F.eps, epsilon);
     setF(F.weightDecay, weightDecay);
 
-    const wantThreads =
-      options.threads ?? (availableParallelism() >= 2 && this.nChunks >= 2 ? 2 : 1);
-    if (wantThreads !== 1 && wantThreads !== 2) {
-      throw new InvalidInputError(`threads must be 1 or 2, got ${wantThreads}.`);
-    }
-    this.runner = new KernelThreads(
-      this.region,
-      ctx,
-      wantThreads === 2 ? 2 : 1,
-      options.threads === undefined,
-    );
+    this.runner = KernelThreads.forTrainer(this.region, ctx, options.threads, this.nChunks);
     this.setWeights(options.weights);
   }
 

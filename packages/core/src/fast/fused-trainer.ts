@@ -1,7 +1,6 @@
-import { availableParallelism } from 'node:os';
 import type { SampleArray } from '../data.js';
 import { InvalidInputError } from '../errors.js';
-import { selectEngine } from './engines.js';
+import { RegionLayout, selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
 import { FusedPathError, KernelThreads, KernelTrainer } from './kernel-threads.js';
 
@@ -98,8 +97,6 @@ export function planChunks(
   return { chunkRows, nChunks: Math.ceil(rows / chunkRows) };
 }
 
-export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-
 /**
  * One model's training state in a WebAssembly memory shared by up to two threads: parameters and
  * Adam moments in float32, the training (and test) set, per-chunk gradients and work buffers.
@@ -181,21 +178,11 @@ export class FusedTrainer extends KernelTrainer {
     // Evaluation of the test set uses the training chunk size (the work buffers' size).
     const evalChunks = Math.ceil(this.nTest / this.plan.chunkRows);
     const maxChunks = Math.max(this.plan.nChunks, evalChunks);
-    const wantThreads =
-      options.threads ?? (availableParallelism() >= 2 && this.plan.nChunks >= 2 ? 2 : 1);
-    if (wantThreads !== 1 && wantThreads !== 2) {
-      throw new InvalidInputError(`threads must be 1 or 2, got ${wantThreads}.`);
-    }
-
     // Memory layout (byte offsets), after the module's own stack and data (heapBase).
     const cr = this.plan.chunkRows;
     const scratchFloats = 3 * cr * d + 8 * cr * hp;
-    let top = align(engine.heapBase);
-    const take = (bytes: number): number => {
-      const at = top;
-      top = align(top + bytes);
-      return at;
-    };
+    const layout = new RegionLayout(engine.heapBase);
+    const take = (bytes: number): number => layout.take(bytes);
     const ctx = take(CTX_BYTES);
     const ptr = {
       x: take(this.nTrain * d * 4),
@@ -213,13 +200,8 @@ export class FusedTrainer extends KernelTrainer {
       rng: take(625 * 4),
       perm: take(this.nTrain * 4),
     };
-    this.region = engine.create(top);
-    this.runner = new KernelThreads(
-      this.region,
-      ctx,
-      wantThreads === 2 ? 2 : 1,
-      options.threads === undefined,
-    );
+    this.region = engine.create(layout.size);
+    this.runner = KernelThreads.forTrainer(this.region, ctx, options.threads, this.plan.nChunks);
     const buffer = this.region.buffer;
     this.i32 = new Int32Array(buffer);
     this.f32 = new Float32Array(buffer);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { HnnCoreError, InvalidInputError } from '../errors.js';
 import type { Engine, EngineInstance, EngineName } from './engines.js';
@@ -105,6 +106,24 @@ export class KernelThreads {
     this.nThreads = threads;
     this.active = threads;
     this.adaptive = adaptive && threads === 2;
+  }
+
+  /**
+   * The threads of a trainer whose batches span `nChunks` chunks: `requested` (1 or 2; anything
+   * else is an InvalidInputError), else two, timed against one, on a machine with two or more cores
+   * when there are at least two chunks to share.
+   */
+  static forTrainer(
+    region: EngineInstance,
+    ctx: number,
+    requested: number | undefined,
+    nChunks: number,
+  ): KernelThreads {
+    const want = requested ?? (availableParallelism() >= 2 && nChunks >= 2 ? 2 : 1);
+    if (want !== 1 && want !== 2) {
+      throw new InvalidInputError(`threads must be 1 or 2, got ${want}.`);
+    }
+    return new KernelThreads(region, ctx, want, requested === undefined);
   }
 
   get threads(): 1 | 2 {
