@@ -292,20 +292,25 @@ export async function trainPixelModel(
         : fusedPixelUnsupportedReason(sizes, preference);
   let stepper: PixelStepper;
   if (fastPathReason === undefined) {
-    const trainer = new FusedPixelTrainer({
-      ...sizes,
-      weights: model.getWeights(),
-      batchRows: batchSize,
-      learningRate: adam.learningRate,
-      beta1: adam.beta1,
-      beta2: adam.beta2,
-      epsilon: adam.epsilon,
-      weightDecay: adam.weightDecay,
-      dynamicsWeight,
-      engine: preference === 'off' ? 'auto' : preference,
-      ...(options.threads === undefined ? {} : { threads: options.threads }),
-    });
-    adam.dispose();
+    let trainer: FusedPixelTrainer;
+    try {
+      trainer = new FusedPixelTrainer({
+        ...sizes,
+        weights: model.getWeights(),
+        batchRows: batchSize,
+        learningRate: adam.learningRate,
+        beta1: adam.beta1,
+        beta2: adam.beta2,
+        epsilon: adam.epsilon,
+        weightDecay: adam.weightDecay,
+        dynamicsWeight,
+        engine: preference === 'off' ? 'auto' : preference,
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+      });
+    } finally {
+      // The kernel keeps its own Adam state; this one only carried the validated settings.
+      adam.dispose();
+    }
     await trainer.start();
     fastPathReason = trainer.threadFallbackReason;
     stepper = fusedStepper(model, trainer, train, test);
