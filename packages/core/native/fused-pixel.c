@@ -184,17 +184,6 @@ static float *pbuf(const PCtx *c, int tid, int which) {
   return q;
 }
 
-/* z (nr x L) = h (nr x hp) W4 + b4 with W4 stored transposed (L x hp). */
-static void narrow_out(const float *h, const float *wT, const float *b, float *z, int nr, int hp,
-                       int L) {
-  for (int r = 0; r < nr; r++)
-    for (int l = 0; l < L; l++) {
-      vf acc = {0};
-      for (int k = 0; k < hp; k += VW) acc += vload(h + r * hp + k) * vload(wT + l * hp + k);
-      z[r * L + l] = vsum(acc) + (b ? b[l] : 0.0f);
-    }
-}
-
 /* Latent model forward on cr rows of z; writes f (cr x L) into ef (and dH/dz into el). */
 static void latent_forward(const PCtx *c, int tid, int cr) {
   const int L = c->L, lp = c->lp, half = L / 2;
@@ -208,7 +197,7 @@ static void latent_forward(const PCtx *c, int tid, int cr) {
     small_layer(z, L, v1, c1, h1, cr, lp, 1);
     gemm_nn(h1, v2, h2, c2, cr, lp, lp, 1);
     tanh_rows(h2, cr * lp);
-    narrow_out(h2, v3, 0, ef, cr, lp, L);
+    narrow_out(h2, v3, 0, ef, cr, lp, L, 0);
     return;
   }
   hnn_forward(z, L, lp, v1, c1, v2, c2, v3, PF(c, c->wt) + wt_off(c, S_V2), cr, h1, h2,
@@ -250,12 +239,7 @@ static void latent_backward(const PCtx *c, int tid, int cr, float *g) {
                  gv2, gc2, gv3);
   }
   /* dz += a1 V1^T, a1 = d loss / d (z V1 + c1). */
-  for (int r = 0; r < cr; r++)
-    for (int i = 0; i < L; i++) {
-      vf acc = {0};
-      for (int k = 0; k < lp; k += VW) acc += vload(a1 + r * lp + k) * vload(v1 + i * lp + k);
-      dz[r * L + i] += vsum(acc);
-    }
+  narrow_out(a1, v1, 0, dz, cr, lp, L, 1);
 }
 
 /* a <- relu(a); h <- hin + a (residual block output). */
@@ -274,6 +258,19 @@ static void relu_rows(float *a, int count) {
 /* a <- (a > 0 ? d : 0): the pre-activation adjoint of a ReLU output a given its adjoint d. */
 static void relu_back(float *a, const float *d, int count) {
   for (int k = 0; k < count; k += VW) vstore(a + k, vwhere_pos(vload(a + k), vload(d + k)));
+}
+
+/*
+ * Backward through a residual block hout = hin + r, r = relu(hin W + b), given d = d loss / d hout
+ * (rows x hp): r becomes its pre-activation adjoint, gW = hin^T r, gb = column sums of r, and
+ * d += r W^T becomes d loss / d hin (wt = W^T).
+ */
+static void residual_back(const float *hin, float *r, const float *wt, float *d, float *gw,
+                          float *gb, int rows, int hp) {
+  relu_back(r, d, rows * hp);
+  gemm_tn(hin, r, 0, 0, gw, rows, hp, hp);
+  col_sums(r, rows, hp, gb);
+  gemm_nn(r, wt, d, 0, rows, hp, hp, 2);
 }
 
 static void pixel_chunk(const PCtx *c, int tid, int chunk, int n, float *g, double *loss) {
@@ -296,7 +293,7 @@ static void pixel_chunk(const PCtx *c, int tid, int chunk, int n, float *g, doub
   residual_relu(h1, r2, h2, e2 * hp);
   gemm_nn(h2, PW(S_W3), r3, PW(S_B3), e2, hp, hp, 1);
   residual_relu(h2, r3, h3, e2 * hp);
-  narrow_out(h3, PW(S_W4T), PW(S_B4), z, e2, hp, L);
+  narrow_out(h3, PW(S_W4T), PW(S_B4), z, e2, hp, L, 0);
   /* Decoder on the x(t) rows. */
   small_layer(z, L, PW(S_W5), PW(S_B5), k1, cr, hp, 2);
   gemm_nn(k1, PW(S_W6), s2, PW(S_B6), cr, hp, hp, 1);
@@ -350,25 +347,11 @@ static void pixel_chunk(const PCtx *c, int tid, int chunk, int n, float *g, doub
   gemm_tn(k3, xhat, 0, 0, PG(S_W8), cr, hp, dp);
   col_sums(xhat, cr, dp, PG(S_B8));
   gemm_nn(xhat, wt + wt_off(c, S_W8), db, 0, cr, dp, hp, 0); /* dk3 */
-  relu_back(s3, db, cr * hp);                                /* dc3 */
-  gemm_tn(k2, s3, 0, 0, PG(S_W7), cr, hp, hp);
-  col_sums(s3, cr, hp, PG(S_B7));
-  gemm_nn(s3, wt + wt_off(c, S_W7), db, 0, cr, hp, hp, 2); /* dk2 */
-  relu_back(s2, db, cr * hp);                              /* dc2 */
-  gemm_tn(k1, s2, 0, 0, PG(S_W6), cr, hp, hp);
-  col_sums(s2, cr, hp, PG(S_B6));
-  gemm_nn(s2, wt + wt_off(c, S_W6), db, 0, cr, hp, hp, 2); /* dk1 */
-  relu_back(k1, db, cr * hp);                              /* dc1 */
+  residual_back(k2, s3, wt + wt_off(c, S_W7), db, PG(S_W7), PG(S_B7), cr, hp); /* dk2 */
+  residual_back(k1, s2, wt + wt_off(c, S_W6), db, PG(S_W6), PG(S_B6), cr, hp); /* dk1 */
+  relu_back(k1, db, cr * hp); /* dc1 */
   small_layer_grad(z, L, hp, k1, PG(S_W5), PG(S_B5), cr, 0);
-  {
-    const float *w5 = PW(S_W5);
-    for (int r = 0; r < cr; r++)
-      for (int l = 0; l < L; l++) {
-        vf acc = {0};
-        for (int k = 0; k < hp; k += VW) acc += vload(k1 + r * hp + k) * vload(w5 + l * hp + k);
-        dz[r * L + l] += vsum(acc);
-      }
-  }
+  narrow_out(k1, PW(S_W5), 0, dz, cr, hp, L, 1); /* dz += dc1 W5^T */
   /* Encoder backward on all 2 cr rows: z = h3 W4 + b4. */
   {
     float *gw4 = PG(S_W4T), *gb4 = PG(S_B4);
@@ -390,15 +373,9 @@ static void pixel_chunk(const PCtx *c, int tid, int chunk, int n, float *g, doub
         vstore(eb + r * hp + k, acc); /* dh3 */
       }
   }
-  relu_back(r3, eb, e2 * hp); /* da3 */
-  gemm_tn(h2, r3, 0, 0, PG(S_W3), e2, hp, hp);
-  col_sums(r3, e2, hp, PG(S_B3));
-  gemm_nn(r3, wt + wt_off(c, S_W3), eb, 0, e2, hp, hp, 2); /* dh2 */
-  relu_back(r2, eb, e2 * hp);                              /* da2 */
-  gemm_tn(h1, r2, 0, 0, PG(S_W2), e2, hp, hp);
-  col_sums(r2, e2, hp, PG(S_B2));
-  gemm_nn(r2, wt + wt_off(c, S_W2), eb, 0, e2, hp, hp, 2); /* dh1 */
-  relu_back(h1, eb, e2 * hp);                              /* da1 */
+  residual_back(h2, r3, wt + wt_off(c, S_W3), eb, PG(S_W3), PG(S_B3), e2, hp); /* dh2 */
+  residual_back(h1, r2, wt + wt_off(c, S_W2), eb, PG(S_W2), PG(S_B2), e2, hp); /* dh1 */
+  relu_back(h1, eb, e2 * hp);                                                  /* da1 */
   gemm_tn(X, h1, 0, 0, PG(S_W1), e2, dp, hp);
   col_sums(h1, e2, hp, PG(S_B1));
 #undef PG

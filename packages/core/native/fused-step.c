@@ -312,6 +312,22 @@ static void gather(const Ctx *c, int first, int n, int nr, float *xb, float *yb)
  * W2 (hp x hp), W2^T, and w3 = the HNN's last layer (hp) or the baseline's W3^T (nOut x hp).
  */
 
+/*
+ * z (nr x L) = h (nr x hp) W (+ b) for a narrow W stored transposed, wT (L x hp): one dot product
+ * per output; accumulate: z += h W instead.
+ */
+static void narrow_out(const float *h, const float *wT, const float *b, float *z, int nr, int hp,
+                       int L, int accumulate) {
+  for (int r = 0; r < nr; r++)
+    for (int l = 0; l < L; l++) {
+      vf acc = {0};
+      for (int k = 0; k < hp; k += VW) acc += vload(h + r * hp + k) * vload(wT + l * hp + k);
+      float s = vsum(acc);
+      if (b) s += b[l];
+      z[r * L + l] = accumulate ? z[r * L + l] + s : s;
+    }
+}
+
 /* HNN forward: h1, h2, g2 = w3 s2, u1 = g2 W2^T, g1 = u1 s1 and gx = dH/dx = g1 W1^T (nr x d). */
 static void hnn_forward(const float *x, int d, int hp, const float *w1, const float *b1,
                         const float *w2, const float *b2, const float *w3, const float *w2t,
@@ -330,12 +346,7 @@ static void hnn_forward(const float *x, int d, int hp, const float *w1, const fl
     vf h = vload(h1 + k);
     vstore(g1 + k, vload(u1 + k) * (1.0f - h * h));
   }
-  for (int r = 0; r < nr; r++)
-    for (int i = 0; i < d; i++) {
-      vf acc = {0};
-      for (int k = 0; k < hp; k += VW) acc += vload(g1 + r * hp + k) * vload(w1 + i * hp + k);
-      gx[r * d + i] = vsum(acc);
-    }
+  narrow_out(g1, w1, 0, gx, nr, hp, d, 0);
 }
 
 /*
