@@ -26,7 +26,7 @@ export interface PixelModelOptions {
    * RandomState(seed + 1) (through @hnn/core's createHnn / createBaseline).
    */
   readonly seed: number;
-  /** Initial autoencoder biases (default 'torch', as the reference). */
+  /** Initial biases of the autoencoder and the latent MLP (default 'torch', as the reference). */
   readonly biasInit?: BiasInit;
 }
 
@@ -125,8 +125,14 @@ export function createPixelModel(options: PixelModelOptions): PixelModel {
             hiddenDim: latentHiddenDim,
             seed: seed + 1,
             gradientMethod: 'explicit',
+            biasInit,
           })
-        : createBaseline({ inputDim: latentDim, hiddenDim: latentHiddenDim, seed: seed + 1 });
+        : createBaseline({
+            inputDim: latentDim,
+            hiddenDim: latentHiddenDim,
+            seed: seed + 1,
+            biasInit,
+          });
   } catch (error) {
     autoencoder.dispose();
     throw error;

@@ -3,6 +3,7 @@ import type { DynamicsModel } from './dynamics-model.js';
 import { markFusable } from './fast/fast-path.js';
 import { float64DirectField } from './float64.js';
 import type { Float64Dynamics } from './float64.js';
+import type { BiasInit } from './init.js';
 import { createMlp } from './mlp.js';
 import type { Mlp } from './mlp.js';
 
@@ -11,6 +12,8 @@ export interface BaselineOptions {
   readonly inputDim: number;
   readonly hiddenDim?: number;
   readonly seed: number;
+  /** How the MLP's hidden biases start (default 'torch', as the reference). */
+  readonly biasInit?: BiasInit;
 }
 
 /** The paper's baseline: the same MLP, predicting dx/dt directly (output size = input size). */
@@ -19,8 +22,8 @@ export interface BaselineModel extends DynamicsModel {
 }
 
 export function createBaseline(options: BaselineOptions): BaselineModel {
-  const { inputDim, hiddenDim = 200, seed } = options;
-  const mlp = createMlp({ inputDim, outputDim: inputDim, hiddenDim, seed });
+  const { inputDim, hiddenDim = 200, seed, biasInit } = options;
+  const mlp = createMlp({ inputDim, outputDim: inputDim, hiddenDim, seed, biasInit });
   const model = new Baseline(mlp, inputDim, hiddenDim);
   markFusable(model);
   return model;

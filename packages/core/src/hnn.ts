@@ -5,6 +5,7 @@ import { markFusable } from './fast/fast-path.js';
 import { float64HamiltonianField } from './float64.js';
 import type { Float64Dynamics } from './float64.js';
 import { matMul } from './mat-mul.js';
+import type { BiasInit } from './init.js';
 import { createMlp } from './mlp.js';
 import type { Mlp } from './mlp.js';
 import { symplecticFromGradient, symplecticGradient } from './symplectic-gradient.js';
@@ -23,6 +24,8 @@ export interface HnnOptions {
   readonly hiddenDim?: number;
   readonly seed: number;
   readonly gradientMethod?: HnnGradientMethod;
+  /** How the MLP's hidden biases start (default 'torch', as the reference). */
+  readonly biasInit?: BiasInit;
 }
 
 /** Hamiltonian Neural Network: an MLP H(x) -> scalar; dx/dt is its symplectic gradient. */
@@ -36,7 +39,7 @@ export interface HnnModel extends DynamicsModel {
 }
 
 export function createHnn(options: HnnOptions): HnnModel {
-  const { inputDim, hiddenDim = 200, seed, gradientMethod = 'explicit' } = options;
+  const { inputDim, hiddenDim = 200, seed, gradientMethod = 'explicit', biasInit } = options;
   if (!Number.isInteger(inputDim) || inputDim < 2 || inputDim % 2 !== 0) {
     throw new InvalidInputError(
       `An HNN's inputDim is the size of (q, p) and must be an even integer >= 2, got ${inputDim}.`,
@@ -47,7 +50,7 @@ export function createHnn(options: HnnOptions): HnnModel {
       `Unknown gradientMethod '${String(gradientMethod)}'; use 'explicit' or 'autodiff'.`,
     );
   }
-  const mlp = createMlp({ inputDim, outputDim: 1, hiddenDim, seed });
+  const mlp = createMlp({ inputDim, outputDim: 1, hiddenDim, seed, biasInit });
   const model = new Hnn(mlp, inputDim, hiddenDim, gradientMethod);
   // Both gradient methods compute the same function, which the fused kernel also computes.
   markFusable(model);

@@ -30,6 +30,8 @@ export { createHnn } from './hnn.js';
 export type { HnnGradientMethod, HnnModel, HnnOptions } from './hnn.js';
 export { mseLoss } from './loss.js';
 export { matMul } from './mat-mul.js';
+export { BIAS_INITS, checkBiasInit, initialDenseLayer } from './init.js';
+export type { BiasInit, InitialDenseLayer } from './init.js';
 export { createMlp } from './mlp.js';
 export type { DenseLayer, Mlp, MlpOptions, TanhKind } from './mlp.js';
 export { orthogonalTorchLayout, orthogonalWeight } from './orthogonal.js';
