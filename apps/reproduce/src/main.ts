@@ -102,7 +102,7 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     rows.push(row);
     // Save after every task so a later failure or Ctrl-C keeps the finished rows.
-    table = await saveRows(outDir, [row], { backend: backend.name, seed: options.seed });
+    table = await saveRows(outDir, [row], { backend: backend.name });
   }
   if (table) {
     log('\nTable 1 (ours beside the paper):\n');

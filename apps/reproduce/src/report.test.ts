@@ -36,7 +36,7 @@ const model = (reversal: number | null): ModelResult => ({
 
 const table: Table1 = {
   backend: 'wasm',
-  seed: 0,
+  seeds: [0],
   generatedAt: '2026-01-01T00:00:00.000Z',
   rows: [
     {

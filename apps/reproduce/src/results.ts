@@ -32,7 +32,7 @@ export async function readTable1(path: string): Promise<Table1 | null> {
 export async function saveRows(
   dir: string,
   rows: readonly Table1Row[],
-  meta: { backend: string; seed: number },
+  meta: { backend: string },
 ): Promise<Table1> {
   const jsonPath = join(dir, 'table1.json');
   const existing = await readTable1(jsonPath);
