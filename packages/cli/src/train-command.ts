@@ -206,7 +206,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     try {
       io.stderr(
         `training ${kind === 'hnn' ? 'HNN' : 'baseline'} ${dim}-${hidden}-${hidden}-` +
-          `${kind === 'hnn' ? 1 : dim} on ${backendInfo.name}: ${steps + 1} iterations, lr ` +
+          `${kind === 'hnn' ? 1 : dim} (TensorFlow.js backend ${backendInfo.name}): ${steps + 1} iterations, lr ` +
           `${learningRate}, weight decay ${weightDecay}, ${batch === undefined ? 'full batch' : `batch ${batch}`}, ` +
           `normalisation ${normalize}\n`,
       );
