@@ -99,7 +99,7 @@ describe('fuzz: the CSV reader', () => {
       }),
       { numRuns: 3000, seed: SEED },
     );
-  });
+  }, 60_000);
 
   it('parses 3000 files of random cells (names and values) to data or one clean DataFileError', () => {
     const name = fc.constantFrom(
@@ -138,7 +138,7 @@ describe('fuzz: the CSV reader', () => {
       }),
       { numRuns: 3000, seed: SEED },
     );
-  });
+  }, 60_000);
 
   it('reads files from disk (streamed) exactly as it parses the same text', async () => {
     const path = dir.path('fuzz.csv');
@@ -158,7 +158,7 @@ describe('fuzz: the CSV reader', () => {
       }),
       { numRuns: 200, seed: SEED },
     );
-  });
+  }, 60_000);
 });
 
 const TRAIN_FLAGS = {
@@ -228,7 +228,7 @@ describe('fuzz: the argument parser', () => {
       }),
       { numRuns: 5000, seed: SEED },
     );
-  });
+  }, 60_000);
 
   it('the whole command line: exit 0 or 2 with one clean line, never an internal error', async () => {
     const missing = dir.path('no-such-dir/out.file');
@@ -252,5 +252,5 @@ describe('fuzz: the argument parser', () => {
       ),
       { numRuns: 400, seed: SEED },
     );
-  });
+  }, 60_000);
 });

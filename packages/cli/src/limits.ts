@@ -15,7 +15,7 @@ export const LIMITS = {
    */
   hidden: {
     max: 1024,
-    why: "the weights' orthogonal initialisation grows as hidden^3, about 7 s at 1024 and 85 s at 2048 here, and memory as hidden^2; the paper uses 200",
+    why: "the weights' orthogonal initialisation grows as hidden^3, about 7 s at 1024 and 85 s at 2048 on a 2-core x86 machine, and memory as hidden^2; the paper uses 200",
   },
   /** train() keeps every step's loss in memory for the history. */
   steps: {

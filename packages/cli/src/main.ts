@@ -60,7 +60,9 @@ export const CSV_HELP = `Trajectory CSV format
   derivatives are estimated per trajectory by second-order finite differences on the t grid
   (central 3-point formula inside, one-sided 3-point formulas at the ends, non-uniform t
   allowed; a 2-row trajectory gets the difference quotient).
-- Every value a finite number; blank lines are skipped; no quoted commas.
+- Every value a finite plain decimal (0.25, -3, 1e-3; no hex such as 0x10); blank lines are
+  skipped; no quoted commas. Two names for one column (q1 and q01) are an error.
+- The file must be a regular file (not a named pipe or device); it is read in chunks.
 
 Example (n = 1):
   trajectory,t,q1,p1,dq1,dp1
