@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createBaseline, createHnn, InvalidInputError } from '@hnn/core';
-import type { BaselineModel, Float64Dynamics, HnnModel } from '@hnn/core';
+import type { Float64Dynamics, MlpBaselineModel, MlpHnnModel } from '@hnn/core';
 import { RandomState } from '@hnn/random';
 import { createAutoencoder } from './autoencoder.js';
 import type { Autoencoder, BiasInit } from './autoencoder.js';
@@ -48,7 +48,7 @@ export interface PixelModel {
   readonly latentDim: number;
   readonly autoencoder: Autoencoder;
   /** The latent dynamics model from @hnn/core. */
-  readonly latent: HnnModel | BaselineModel;
+  readonly latent: MlpHnnModel | MlpBaselineModel;
   /** Autoencoder variables [W1, b1, ..., W8, b8], then the latent MLP's [W1, b1, W2, b2, W3]. */
   readonly variables: readonly tf.Variable[];
   /** z for a batch of pixel pairs (batch x inputDim) -> (batch x latentDim). */
@@ -116,7 +116,7 @@ export function createPixelModel(options: PixelModelOptions): PixelModel {
     rng: new RandomState(seed),
     biasInit,
   });
-  let latent: HnnModel | BaselineModel;
+  let latent: MlpHnnModel | MlpBaselineModel;
   try {
     latent =
       kind === 'hnn'
@@ -151,7 +151,7 @@ class PixelModelImpl implements PixelModel {
   constructor(
     readonly kind: PixelModelKind,
     readonly autoencoder: Autoencoder,
-    readonly latent: HnnModel | BaselineModel,
+    readonly latent: MlpHnnModel | MlpBaselineModel,
   ) {
     this.inputDim = autoencoder.inputDim;
     this.hiddenDim = autoencoder.hiddenDim;

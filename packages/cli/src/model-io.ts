@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { float64DirectField, float64HamiltonianField } from '@hnn/core';
-import type { DynamicsModel, Float64Dynamics } from '@hnn/core';
+import type { Float64Dynamics, MlpBaselineModel, MlpHnnModel } from '@hnn/core';
 import { ModelFormatError } from './errors.js';
 import type { Normalization } from './normalization.js';
 import { LIBRARY } from './version.js';
@@ -68,7 +68,7 @@ export interface LoadedModel {
 }
 
 export interface CreateModelFileOptions {
-  readonly model: DynamicsModel;
+  readonly model: MlpHnnModel | MlpBaselineModel;
   readonly stateNames: readonly string[];
   readonly normalization: Normalization;
   readonly training?: TrainingRecord;

@@ -1,5 +1,5 @@
 import { createBaseline, createHnn, initBackend, train } from '@hnn/core';
-import type { BackendPreference, DynamicsModel, TrainProgress } from '@hnn/core';
+import type { BackendPreference, MlpBaselineModel, MlpHnnModel, TrainProgress } from '@hnn/core';
 import { parseChoice, parseFlags, parseInteger, parseNumber, required } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { DataFileError, UsageError } from './errors.js';
@@ -199,7 +199,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     );
 
     const backendInfo = await initBackend(backend === 'auto' ? undefined : backend);
-    const model: DynamicsModel =
+    const model: MlpHnnModel | MlpBaselineModel =
       kind === 'hnn'
         ? createHnn({ inputDim: dim, hiddenDim: hidden, seed })
         : createBaseline({ inputDim: dim, hiddenDim: hidden, seed });
