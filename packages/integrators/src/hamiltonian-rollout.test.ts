@@ -6,6 +6,7 @@ import {
   isIntegratorName,
   separableField,
   solveHamiltonian,
+  stepForOutputs,
 } from './hamiltonian-rollout.js';
 import type { HamiltonianSystem } from './hamiltonian-rollout.js';
 import { solveImplicitMidpoint } from './implicit-midpoint.js';
@@ -111,5 +112,27 @@ describe('solveHamiltonian', () => {
     expect(INTEGRATOR_NAMES.every(isIntegratorName)).toBe(true);
     expect(isIntegratorName('rk4')).toBe(false);
     expect(isIntegratorName(undefined)).toBe(false);
+  });
+});
+
+describe('stepForOutputs', () => {
+  it('divides an even output spacing into whole steps no longer than maxDt', () => {
+    const times = linspace(0, 3, 31); // spacing 0.1
+    expect(stepForOutputs(times, 0.1)).toBeCloseTo(0.1, 15);
+    expect(stepForOutputs(times, 0.03)).toBeCloseTo(0.025, 15);
+    expect(stepForOutputs(times, 1)).toBeCloseTo(0.1, 15);
+    const dt = stepForOutputs(times, 0.03);
+    const sol = solveHamiltonian(both, [0, 3], y0, { integrator: 'leapfrog', dt, tEval: times });
+    expect(sol.status).toBe('success');
+    expect(sol.stats.nsteps).toBe(120);
+    expect(Array.from(sol.ts)).toEqual(times);
+    // Backwards in time works the same way.
+    expect(stepForOutputs([...times].reverse(), 0.03)).toBeCloseTo(0.025, 15);
+  });
+
+  it('refuses uneven or degenerate output times', () => {
+    expect(() => stepForOutputs([0, 0.1, 0.3], 0.05)).toThrow(/not evenly spaced/);
+    expect(() => stepForOutputs([0], 0.05)).toThrow(/at least two times/);
+    expect(() => stepForOutputs([0, 1], 0)).toThrow(/maxDt must be a positive/);
   });
 });

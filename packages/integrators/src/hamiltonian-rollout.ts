@@ -164,6 +164,45 @@ export function solveHamiltonian(
   });
 }
 
+/**
+ * The step for a fixed-step rollout from tEval[0] to the last tEval that puts every output on the
+ * step grid: the largest dt <= maxDt that divides the (even) output spacing s, i.e. s / k for the
+ * smallest whole k with s / k <= maxDt. Meant for a CLI or UI that has evenly spaced output times
+ * (a linspace) and a step-size bound. Throws IntegratorInputError if tEval has fewer than two
+ * points or is not evenly spaced (within 1e-9 of the spacing), since then no single such dt
+ * need exist.
+ */
+export function stepForOutputs(tEval: ArrayLike<number>, maxDt: number): number {
+  if (typeof maxDt !== 'number' || !(maxDt > 0) || !Number.isFinite(maxDt)) {
+    throw new IntegratorInputError(`maxDt must be a positive finite number, got ${maxDt}.`);
+  }
+  const n = tEval.length;
+  if (n < 2) {
+    throw new IntegratorInputError(
+      `tEval needs at least two times to define an output spacing, got ${n}.`,
+    );
+  }
+  const first = tEval[0] as number;
+  const spacing = Math.abs((tEval[n - 1] as number) - first) / (n - 1);
+  if (!(spacing > 0) || !Number.isFinite(spacing)) {
+    throw new IntegratorInputError('tEval must be finite and strictly monotone.');
+  }
+  const direction = Math.sign((tEval[n - 1] as number) - first);
+  for (let i = 1; i < n; i++) {
+    const gap = direction * ((tEval[i] as number) - (tEval[i - 1] as number));
+    if (!(Math.abs(gap - spacing) <= 1e-9 * spacing)) {
+      throw new IntegratorInputError(
+        `tEval is not evenly spaced (tEval[${i - 1}] = ${tEval[i - 1]}, tEval[${i}] = ` +
+          `${tEval[i]}, mean spacing ${spacing}); choose dt yourself so that every output ` +
+          'time is a whole number of steps from tEval[0].',
+      );
+    }
+  }
+  // The 1e-9 keeps a ratio such as 10.000000000000002 from costing an eleventh step.
+  const steps = Math.max(1, Math.ceil(spacing / maxDt - 1e-9));
+  return spacing / steps;
+}
+
 function requireDt(dt: number | undefined, integrator: IntegratorName): number {
   if (dt === undefined) {
     throw new IntegratorInputError(

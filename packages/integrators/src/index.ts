@@ -34,6 +34,7 @@ export {
   isIntegratorName,
   separableField,
   solveHamiltonian,
+  stepForOutputs,
 } from './hamiltonian-rollout.js';
 export type {
   HamiltonianSolveOptions,
