@@ -125,6 +125,7 @@ describe('solveImplicitMidpoint', () => {
     expect(sol.message).toMatch(/did not converge in the step from t=0 to t=0\.1/);
     expect(sol.message).toMatch(/reduce dt/);
     expect(Array.from(sol.ts)).toEqual([0]);
+    expect(sol.stats).toMatchObject({ nsteps: 1, naccepted: 0, nrejected: 1 });
 
     const diverging = solveImplicitMidpoint(harmonic, [0, 15], [Q0, P0], { dt: 1.5 });
     expect(diverging.status).toBe('no-convergence');

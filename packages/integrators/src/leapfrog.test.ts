@@ -180,6 +180,7 @@ describe('solveLeapfrog', () => {
     bad(() => solveLeapfrog(harmonicTerms, [0, 1], y0, { dt: 0 }), /dt must be a positive/);
     bad(() => solveLeapfrog(harmonicTerms, [0, 1], y0, { dt: 0.3 }), /whole number of steps/);
     bad(() => solveLeapfrog(harmonicTerms, [0, 1], y0, { dt: 0.3 }), /dt = 0\.25 \(4 steps\)/);
+    bad(() => solveLeapfrog(harmonicTerms, [0, 0.05], y0, { dt: 0.1 }), /dt = 0\.05 \(one step\)/);
     bad(
       () => solveLeapfrog(harmonicTerms, [0, 1], y0, { dt: 0.1, tEval: [0.25] }),
       /not on the step grid/,

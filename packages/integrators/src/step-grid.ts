@@ -60,11 +60,15 @@ export function resolveStepGrid(
   const nSteps = Math.round(exactSteps);
   if (Math.abs(exactSteps - nSteps) > GRID_SNAP) {
     const span = Math.abs(t1 - t0);
-    const below = Math.max(1, Math.floor(exactSteps));
+    const above = Math.ceil(exactSteps);
+    const below = Math.floor(exactSteps);
+    const options =
+      below >= 1
+        ? `dt = ${span / above} (${above} steps) or dt = ${span / below} (${below} steps)`
+        : `dt = ${span} (one step)`;
     throw new IntegratorInputError(
       `${solverName} keeps one step size for the whole run, but |t1 - t0| / dt = ` +
-        `${exactSteps} is not a whole number of steps. Use dt = ${span / Math.ceil(exactSteps)} ` +
-        `(${Math.ceil(exactSteps)} steps) or dt = ${span / below} (${below} steps).`,
+        `${exactSteps} is not a whole number of steps. Use ${options}.`,
     );
   }
   if (!Number.isSafeInteger(nSteps)) {
@@ -165,7 +169,11 @@ export function runStepGrid(
   for (let k = 0; k < nSteps; k++) {
     const failure = advance(k, t0 + k * h, h);
     stats.nsteps++;
-    if (failure !== undefined) return recorder.finish(failure.status, failure.message, stats);
+    if (failure !== undefined) {
+      // The failed attempt counts as rejected, so nsteps stays naccepted + nrejected.
+      stats.nrejected++;
+      return recorder.finish(failure.status, failure.message, stats);
+    }
     stats.naccepted++;
     while (io < outSteps.length && outSteps[io] === k + 1) {
       recorder.pushOwned(outTimes[io] as number, snapshot());
