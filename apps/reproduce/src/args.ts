@@ -8,13 +8,23 @@ export type ImplementedTask = TaskId;
 
 export interface ReproduceOptions {
   readonly tasks: readonly ImplementedTask[];
+  /**
+   * True when --tasks named the tasks. A task the user named must run: a missing input for it is
+   * a failure (exit code 1), where in the default "every task" run it is a skip.
+   */
+  readonly tasksExplicit: boolean;
   /** Training steps; undefined = each task's paper setting. */
   readonly steps: number | undefined;
   readonly seed: number;
   readonly quick: boolean;
   readonly outDir: string | undefined;
-  /** real_pend_h_1.txt: --real-pendulum-data, else the HNN_REAL_PENDULUM_DATA environment variable. */
+  /**
+   * real_pend_h_1.txt: --real-pendulum-data (even if empty: that is a mistake to report), else a
+   * non-empty HNN_REAL_PENDULUM_DATA (an empty variable counts as unset, as HNN_CACHE_DIR does).
+   */
   readonly realPendulumData: string | undefined;
+  /** Where `realPendulumData` came from, to name it in messages. */
+  readonly realPendulumDataFrom: '--real-pendulum-data' | 'HNN_REAL_PENDULUM_DATA' | undefined;
   /** Draw the figures and REPORT.md figures (default true; --no-figures skips them). */
   readonly figures: boolean;
   readonly help: boolean;
@@ -35,11 +45,22 @@ Options:
   --out DIR      write results somewhere else
   --real-pendulum-data PATH
                  the Schmidt & Lipson file real_pend_h_1.txt (default: $HNN_REAL_PENDULUM_DATA);
-                 without it the real-pendulum row is skipped. Get it with
+                 without it the real-pendulum row is skipped (a failure if
+                 --tasks names it). Get it with
                  hnn-fetch-real-pendulum --out PATH (needs internet) or see the README.
                  Relative paths are resolved from the repository root.
   --no-figures   skip the figures (REPORT.md is still written)
   -h, --help     show this help
+
+Environment: HNN_REAL_PENDULUM_DATA (see above), HNN_CACHE_DIR (generated datasets;
+default .cache/hnn in the repository root; if it cannot be written the run goes on
+without a cache and says so).
+
+A task whose input is bad (data file, cache) is reported in one line and the other
+tasks still run; the summary at the end lists what ran, was skipped and failed.
+Exit code: 0 when every task asked for ran (or was skipped for lack of the optional
+real-pendulum file), 1 when a task failed, 2 for a bad option or an unusable
+results directory or table1.json (found before any training).
 `;
 
 function parseInteger(name: string, value: string, min: number): number {
@@ -89,13 +110,23 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
     });
     tasks = [...new Set(tasks)];
   }
+  const flag = values['real-pendulum-data'];
+  const env = process.env.HNN_REAL_PENDULUM_DATA;
+  const realPendulumData = flag ?? (env === '' ? undefined : env);
   return {
     tasks,
+    tasksExplicit: values.tasks !== undefined,
     steps: values.steps === undefined ? undefined : parseInteger('steps', values.steps, 1),
     seed: values.seed === undefined ? 0 : parseInteger('seed', values.seed, 0),
     quick: values.quick ?? false,
     outDir: values.out,
-    realPendulumData: values['real-pendulum-data'] ?? process.env.HNN_REAL_PENDULUM_DATA,
+    realPendulumData,
+    realPendulumDataFrom:
+      flag !== undefined
+        ? '--real-pendulum-data'
+        : realPendulumData !== undefined
+          ? 'HNN_REAL_PENDULUM_DATA'
+          : undefined,
     figures: !(values['no-figures'] ?? false),
     help: values.help ?? false,
   };

@@ -2,31 +2,95 @@
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@hnn/core';
+import { CacheDirError, ensureCacheDir } from '@hnn/datasets';
 import { renderTable1Markdown, type Table1Row } from '@hnn/eval';
-import { USAGE, parseReproduceArgs } from './args.js';
+import { USAGE, parseReproduceArgs, type ImplementedTask } from './args.js';
 import { UsageError } from './errors.js';
 import type { PixelArtifacts, VectorFieldArtifacts } from './figures/artifacts.js';
 import { pixelFigures } from './figures/pixel-figures.js';
 import { vectorFieldFigures } from './figures/vector-field-figures.js';
 import { writeReport } from './report.js';
-import { ResultsFileError, saveRows } from './results.js';
+import {
+  ResultsFileError,
+  checkResultsDir,
+  readTable1,
+  saveRows,
+  withResultsLock,
+} from './results.js';
 import { PIXEL_TASK, runPixelTask } from './pixel-task.js';
 import { runTask } from './run-task.js';
 import { TASKS } from './tasks.js';
 
 const QUICK_STEPS = 200;
 
-async function main(argv: readonly string[]): Promise<void> {
+/** Tasks whose data goes through the HNN_CACHE_DIR cache. */
+const CACHED_TASKS: readonly ImplementedTask[] = ['two-body', 'three-body', 'pixel-pendulum'];
+
+type Outcome =
+  | { readonly task: ImplementedTask; readonly status: 'ran' }
+  | {
+      readonly task: ImplementedTask;
+      readonly status: 'skipped' | 'failed';
+      readonly reason: string;
+    };
+
+const BUILTIN_ERRORS: ReadonlySet<unknown> = new Set([
+  Error,
+  TypeError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  EvalError,
+  URIError,
+  AggregateError,
+]);
+
+/**
+ * True for the typed errors of this repository (DataFileChecksumError, CacheDirError, ...), whose
+ * message already says what to do: they are printed as one line. Anything else (a plain Error, a
+ * TypeError, a file-system error) is a bug or a surprise, and its stack is printed too.
+ */
+function isTypedError(err: unknown): err is Error {
+  return err instanceof Error && !BUILTIN_ERRORS.has(err.constructor);
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+
+async function main(argv: readonly string[]): Promise<number> {
   const options = parseReproduceArgs(argv);
   if (options.help) {
     process.stdout.write(USAGE);
-    return;
+    return 0;
   }
   const appDir = fileURLToPath(new URL('..', import.meta.url));
   const repoRoot = resolve(appDir, '..', '..');
   const baseDir = options.outDir ? resolve(options.outDir) : join(appDir, 'results');
   const outDir = options.quick ? join(baseDir, 'quick') : baseDir;
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const warn = (line: string) => process.stderr.write(`${line}\n`);
+
+  // Before any training: a malformed table1.json or an unwritable results directory would
+  // otherwise only show when the first trained row is saved, and that row would be lost.
+  await checkResultsDir(outDir);
+
+  const notes: string[] = [];
+  const envCacheDir = process.env.HNN_CACHE_DIR;
+  let cacheDir: string | null =
+    envCacheDir !== undefined && envCacheDir !== ''
+      ? resolve(repoRoot, envCacheDir)
+      : join(repoRoot, '.cache', 'hnn');
+  if (options.tasks.some((t) => CACHED_TASKS.includes(t))) {
+    try {
+      await ensureCacheDir(cacheDir);
+    } catch (err) {
+      if (!(err instanceof CacheDirError)) throw err;
+      // The cache only saves time, so a bad one costs no row: go on without it, as pip does.
+      const note = `cache: ${err.message}; going on without a cache (data is generated every run)`;
+      warn(`warning: ${note}`);
+      notes.push(note);
+      cacheDir = null;
+    }
+  }
 
   const backend = await initBackend();
   log(`backend: ${backend.name}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
@@ -60,63 +124,127 @@ async function main(argv: readonly string[]): Promise<void> {
     });
 
   const rows: Table1Row[] = [];
-  let table = null;
-  const context = {
-    seed: options.seed,
-    // turbo runs this in apps/reproduce; relative paths mean the repository root, where the
-    // command is typed.
-    realPendulumPath:
-      options.realPendulumData === undefined
-        ? undefined
-        : resolve(repoRoot, options.realPendulumData),
-    cacheDir: process.env.HNN_CACHE_DIR ?? join(repoRoot, '.cache', 'hnn'),
-    log,
-  };
+  const outcomes: Outcome[] = [];
+  // turbo runs this in apps/reproduce; relative paths mean the repository root, where the
+  // command is typed. An empty --real-pendulum-data stays empty (resolving it would name the
+  // repository root) so that loading it says what is wrong.
+  const rawPendulum = options.realPendulumData;
+  const realPendulumPath =
+    rawPendulum === undefined || rawPendulum === '' ? rawPendulum : resolve(repoRoot, rawPendulum);
+
   for (const id of options.tasks) {
-    let row: Table1Row;
-    if (id === 'pixel-pendulum') {
-      row = await runPixelTask({
-        steps: options.steps ?? (options.quick ? QUICK_STEPS : PIXEL_TASK.steps),
-        seed: options.seed,
-        backend: backend.name,
-        cacheDir: context.cacheDir,
-        outDir,
-        log,
-        onTrained: onPixelTrained,
-      });
-    } else {
-      const spec = TASKS[id];
-      const steps = options.steps ?? (options.quick ? QUICK_STEPS : spec.steps);
-      const prepared = await spec.prepare(context);
-      if ('skip' in prepared) {
-        log(`${id}: skipped — ${prepared.skip}`);
-        continue;
+    try {
+      // Again before each task: another run may have broken the table in the meantime, and a
+      // task whose row cannot be saved is better not trained.
+      await checkResultsDir(outDir);
+      let row: Table1Row;
+      if (id === 'pixel-pendulum') {
+        row = await runPixelTask({
+          steps: options.steps ?? (options.quick ? QUICK_STEPS : PIXEL_TASK.steps),
+          seed: options.seed,
+          backend: backend.name,
+          cacheDir,
+          outDir,
+          log,
+          onTrained: onPixelTrained,
+        });
+      } else {
+        const spec = TASKS[id];
+        const steps = options.steps ?? (options.quick ? QUICK_STEPS : spec.steps);
+        const prepared = await spec.prepare({
+          seed: options.seed,
+          realPendulumPath,
+          cacheDir,
+          explicit: options.tasksExplicit,
+          log,
+        });
+        if ('skip' in prepared) {
+          log(`${id}: skipped — ${prepared.skip}`);
+          outcomes.push({ task: id, status: 'skipped', reason: prepared.skip });
+          continue;
+        }
+        row = await runTask(spec, prepared, {
+          steps,
+          seed: options.seed,
+          backend: backend.name,
+          log,
+          onTrained: onVectorFieldTrained,
+        });
       }
-      row = await runTask(spec, prepared, {
-        steps,
-        seed: options.seed,
-        backend: backend.name,
-        log,
-        onTrained: onVectorFieldTrained,
-      });
+      // Save after every task so a later failure or Ctrl-C keeps the finished rows.
+      await saveRows(outDir, [row], { backend: backend.name, seed: options.seed });
+      rows.push(row);
+      outcomes.push({ task: id, status: 'ran' });
+    } catch (err) {
+      // One task's bad input or crash never stops the others.
+      const reason = oneLine(err instanceof Error ? err.message : String(err));
+      warn(`error: ${id}: ${reason}`);
+      if (!isTypedError(err)) {
+        warn(`(unexpected; the stack follows)\n${err instanceof Error ? err.stack : String(err)}`);
+      }
+      outcomes.push({ task: id, status: 'failed', reason });
     }
-    rows.push(row);
-    // Save after every task so a later failure or Ctrl-C keeps the finished rows.
-    table = await saveRows(outDir, [row], { backend: backend.name, seed: options.seed });
   }
-  if (table) {
+
+  if (rows.length > 0) {
     log('\nTable 1 (ours beside the paper):\n');
-    log(renderTable1Markdown({ ...table, rows }));
+    log(renderTable1Markdown({ backend: backend.name, seed: options.seed, generatedAt: '', rows }));
     log(`wrote ${join(outDir, 'table1.json')} and table1.md`);
-    log(`wrote ${await writeReport(outDir, table, { quick: options.quick })}`);
+    try {
+      // Under the lock, from the table as saved (other runs' rows included).
+      const report = await withResultsLock(outDir, async () => {
+        const table = await readTable1(join(outDir, 'table1.json'));
+        return table ? writeReport(outDir, table, { quick: options.quick }) : null;
+      });
+      if (report !== null) log(`wrote ${report}`);
+    } catch (err) {
+      const reason = oneLine(err instanceof Error ? err.message : String(err));
+      warn(`error: REPORT.md: ${reason}`);
+      notes.push(`REPORT.md was not written: ${reason}`);
+      return finish(outcomes, notes, log, 1);
+    }
   }
+  return finish(outcomes, notes, log, 0);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || err instanceof ResultsFileError) {
-    process.stderr.write(`error: ${err.message}\n`);
-    process.exit(2);
+/**
+ * Prints what ran, what was skipped and why, and what failed; returns the exit code: 1 when a
+ * task failed (or `code` says so), else 0. A skip is never a failure: only the real-pendulum row
+ * skips, and only when --tasks did not name it.
+ */
+function finish(
+  outcomes: readonly Outcome[],
+  notes: readonly string[],
+  log: (line: string) => void,
+  code: number,
+): number {
+  const of = (status: Outcome['status']) => outcomes.filter((o) => o.status === status);
+  const failed = of('failed');
+  const exitCode = failed.length > 0 ? 1 : code;
+  log(
+    `\nSummary: ${of('ran').length} ran, ${of('skipped').length} skipped, ${failed.length} failed ` +
+      `(exit code ${exitCode})`,
+  );
+  const ran = of('ran').map((o) => o.task);
+  if (ran.length > 0) log(`  ran:     ${ran.join(', ')}`);
+  for (const o of outcomes) {
+    if (o.status !== 'ran') log(`  ${`${o.status}:`.padEnd(8)} ${o.task} — ${o.reason}`);
   }
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+  for (const note of notes) log(`  note:    ${note}`);
+  return exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // Only what stops the run before any task: a bad option or an unusable results directory.
+    if (err instanceof UsageError || err instanceof ResultsFileError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -192,8 +192,8 @@ describe('cachedDataset', () => {
       expect((err as CacheDirError).dir).toBe(bad);
       expect((err as Error).message).toBe(
         `cannot use ${bad} as the dataset cache directory: it (or a folder above it) is a file, ` +
-          'not a directory. Point HNN_CACHE_DIR at a writable directory (or unset it to use ' +
-          '<cwd>/.cache/hnn)',
+          'not a directory. Point HNN_CACHE_DIR at a writable directory, or unset it to use the ' +
+          'default',
       );
       await expect(ensureCacheDir(bad)).rejects.toBeInstanceOf(CacheDirError);
     }

@@ -47,7 +47,7 @@ export class CacheDirError extends DatasetCacheError {
                 : String(cause);
     super(
       `cannot use ${dir} as the dataset cache directory: ${why}. Point HNN_CACHE_DIR at a ` +
-        'writable directory (or unset it to use <cwd>/.cache/hnn)',
+        'writable directory, or unset it to use the default',
     );
     this.dir = dir;
     this.code = code;
