@@ -86,7 +86,8 @@ export async function withResultsLock<T>(dir: string, fn: () => Promise<T>): Pro
       lockfilePath: lockPath,
       realpath: false,
       stale: 10_000,
-      // ~25 s in all, past the stale time, in short steps because a holder keeps it milliseconds.
+      // 29 to 58 s in all (randomised), past the stale time, in short steps because a holder
+      // keeps it for milliseconds.
       retries: { retries: 300, minTimeout: 5, maxTimeout: 100, factor: 1.3, randomize: true },
       onCompromised: (err) => {
         compromised = err;
