@@ -19,42 +19,13 @@ import {
 } from './results.js';
 import { PIXEL_TASK, runPixelTask } from './pixel-task.js';
 import { runTask } from './run-task.js';
+import { describeFailure, exitCode, formatSummary, type Outcome } from './summary.js';
 import { TASKS } from './tasks.js';
 
 const QUICK_STEPS = 200;
 
 /** Tasks whose data goes through the HNN_CACHE_DIR cache. */
 const CACHED_TASKS: readonly ImplementedTask[] = ['two-body', 'three-body', 'pixel-pendulum'];
-
-type Outcome =
-  | { readonly task: ImplementedTask; readonly status: 'ran' }
-  | {
-      readonly task: ImplementedTask;
-      readonly status: 'skipped' | 'failed';
-      readonly reason: string;
-    };
-
-const BUILTIN_ERRORS: ReadonlySet<unknown> = new Set([
-  Error,
-  TypeError,
-  RangeError,
-  ReferenceError,
-  SyntaxError,
-  EvalError,
-  URIError,
-  AggregateError,
-]);
-
-/**
- * True for the typed errors of this repository (DataFileChecksumError, CacheDirError, ...), whose
- * message already says what to do: they are printed as one line. Anything else (a plain Error, a
- * TypeError, a file-system error) is a bug or a surprise, and its stack is printed too.
- */
-function isTypedError(err: unknown): err is Error {
-  return err instanceof Error && !BUILTIN_ERRORS.has(err.constructor);
-}
-
-const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseReproduceArgs(argv);
@@ -177,12 +148,10 @@ async function main(argv: readonly string[]): Promise<number> {
       outcomes.push({ task: id, status: 'ran' });
     } catch (err) {
       // One task's bad input or crash never stops the others.
-      const reason = oneLine(err instanceof Error ? err.message : String(err));
-      warn(`error: ${id}: ${reason}`);
-      if (!isTypedError(err)) {
-        warn(`(unexpected; the stack follows)\n${err instanceof Error ? err.stack : String(err)}`);
-      }
-      outcomes.push({ task: id, status: 'failed', reason });
+      const failure = describeFailure(err);
+      warn(`error: ${id}: ${failure.reason}`);
+      if (failure.stack !== undefined) warn(`(unexpected; the stack follows)\n${failure.stack}`);
+      outcomes.push({ task: id, status: 'failed', reason: failure.reason });
     }
   }
 
@@ -198,40 +167,15 @@ async function main(argv: readonly string[]): Promise<number> {
       });
       if (report !== null) log(`wrote ${report}`);
     } catch (err) {
-      const reason = oneLine(err instanceof Error ? err.message : String(err));
-      warn(`error: REPORT.md: ${reason}`);
+      const { reason, stack } = describeFailure(err);
+      warn(`error: REPORT.md: ${reason}${stack === undefined ? '' : `\n${stack}`}`);
       notes.push(`REPORT.md was not written: ${reason}`);
-      return finish(outcomes, notes, log, 1);
+      log(`\n${formatSummary(outcomes, notes, 1)}`);
+      return exitCode(outcomes, 1);
     }
   }
-  return finish(outcomes, notes, log, 0);
-}
-
-/**
- * Prints what ran, what was skipped and why, and what failed; returns the exit code: 1 when a
- * task failed (or `code` says so), else 0. A skip is never a failure: only the real-pendulum row
- * skips, and only when --tasks did not name it.
- */
-function finish(
-  outcomes: readonly Outcome[],
-  notes: readonly string[],
-  log: (line: string) => void,
-  code: number,
-): number {
-  const of = (status: Outcome['status']) => outcomes.filter((o) => o.status === status);
-  const failed = of('failed');
-  const exitCode = failed.length > 0 ? 1 : code;
-  log(
-    `\nSummary: ${of('ran').length} ran, ${of('skipped').length} skipped, ${failed.length} failed ` +
-      `(exit code ${exitCode})`,
-  );
-  const ran = of('ran').map((o) => o.task);
-  if (ran.length > 0) log(`  ran:     ${ran.join(', ')}`);
-  for (const o of outcomes) {
-    if (o.status !== 'ran') log(`  ${`${o.status}:`.padEnd(8)} ${o.task} — ${o.reason}`);
-  }
-  for (const note of notes) log(`  note:    ${note}`);
-  return exitCode;
+  log(`\n${formatSummary(outcomes, notes, 0)}`);
+  return exitCode(outcomes, 0);
 }
 
 main(process.argv.slice(2)).then(
