@@ -44,11 +44,13 @@ async function savedTasks(dir: string): Promise<string[]> {
 
 describe('hnn-reproduce as a process', () => {
   it('a directory as the real-pendulum data: one line naming the fix, the other task runs, exit 1', async () => {
+    // A fresh directory: one holding real_pend_h_1.txt would add "did you mean" to the line.
+    const folder = await mkdtemp(join(tmpdir(), 'hnn-folder-'));
     const r = await reproduce(['--tasks', 'real-pendulum,two-body'], {
-      HNN_REAL_PENDULUM_DATA: tmpdir(),
+      HNN_REAL_PENDULUM_DATA: folder,
     });
     const line =
-      `real-pendulum data path "${tmpdir()}" is a directory, not a file. Pass ` +
+      `real-pendulum data path "${folder}" is a directory, not a file. Pass ` +
       '--real-pendulum-data PATH or set HNN_REAL_PENDULUM_DATA=PATH with PATH the file ' +
       'real_pend_h_1.txt itself (get it with `hnn-fetch-real-pendulum --out PATH`)';
     expect(r.errors).toEqual([`error: real-pendulum: ${line}`]);
