@@ -42,7 +42,8 @@ export interface PixelTaskOptions {
   readonly steps: number;
   readonly seed: number;
   readonly backend: string;
-  readonly cacheDir: string;
+  /** Frame cache; null runs without one. */
+  readonly cacheDir: string | null;
   /** Where the PNGs go (a `pixel-pendulum` folder is made inside). */
   readonly outDir: string;
   readonly log: (line: string) => void;

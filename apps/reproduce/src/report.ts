@@ -234,6 +234,22 @@ const WHAT_WENT_WRONG = `## What the reference got wrong, and how we measure it
   you give.
 `;
 
+/** REPORT.md's strip plots: one per task, a dot per seed beside the paper and the reference. */
+function seedStrips(table: Table1, files: ReadonlySet<string>): string[] {
+  const tasks = [...new Set(table.rows.map((r) => r.task))].filter((t) =>
+    files.has(`seeds-${t}.png`),
+  );
+  if (tasks.length === 0) return [];
+  return [
+    '### Every seed beside the paper and the reference re-run',
+    '',
+    'Test loss and energy MSE (paper protocol) per seed (circles), the paper (diamond) and the ' +
+      "reference implementation's own re-run (triangle), scaled as Table 1, on log axes.",
+    '',
+    ...tasks.flatMap((t) => [`![${t} across seeds](figures/seeds-${t}.png)`, '']),
+  ];
+}
+
 /**
  * REPORT.md next to table1.json: Table 1 beside the paper, the reversibility table, every figure
  * that exists in `figures/`, and what the reference got wrong. Written atomically.
@@ -275,10 +291,11 @@ export async function writeReport(
     '',
     '## Table 1, ours beside the paper',
     '',
-    'Values scaled as in the paper (x1e3 unless the row says otherwise); mean ± standard error.',
+    `Values scaled as in the paper (x1e3 unless the row says otherwise). Seeds in this table: ${table.seeds.join(', ')}.`,
     '',
     renderTable1Markdown(table).trimEnd(),
     '',
+    ...seedStrips(table, files),
     '## Reversibility (Section 6)',
     '',
     "Each model's learned field integrated forward for T from each of the task's energy-metric start points, then backward for T from where it ended; the table gives |x_back − x0| (Euclidean, in the task's coordinates; pixel pendulum: in each model's latent space), mean ± standard error (max). Dormand–Prince, rtol = atol = 1e-9 both ways.",
