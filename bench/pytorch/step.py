@@ -44,6 +44,9 @@ def parse_args(argv):
     p.add_argument("--threads", default="default", help="1, 2, ... or default")
     p.add_argument("--probe", action="store_true")
     p.add_argument("--serve", action="store_true")
+    p.add_argument(
+        "--no-sgemm", action="store_true", help="skip the probe's sgemm timing (~1 s)"
+    )
     p.add_argument("--pixel", action="store_true", help="the pixel pendulum's autoencoder model")
     p.add_argument("--model", choices=("hnn", "baseline"), default="hnn")
     p.add_argument("--dim", type=int, default=2, help="state dimension (MLP tasks)")
@@ -102,7 +105,7 @@ def main(argv):
 
     if args.threads != "default":
         torch.set_num_threads(int(args.threads))
-    info = probe(torch, args.threads)
+    info = probe(torch, args.threads, sgemm=not args.no_sgemm)
     if info["blas"]["kind"] == "reference":
         sys.stderr.write(
             "\n*** WARNING: this torch runs its matrix products on the reference (netlib) BLAS, "
@@ -190,7 +193,7 @@ def sgemm_gflops(torch, m, n, k, seconds=0.3):
     return round(2.0 * m * n * k * reps / elapsed / 1e9, 2)
 
 
-def probe(torch, threads):
+def probe(torch, threads, sgemm=True):
     torch.mm(torch.ones(4, 4), torch.ones(4, 4))  # loads the BLAS if it is loaded lazily
     libs = loaded_blas_libraries()
     openblas = openblas_handle(libs)
@@ -225,7 +228,9 @@ def probe(torch, threads):
         "sgemmGflops": {
             "750x200x200": sgemm_gflops(torch, 750, 200, 200),
             "1024x1024x1024": sgemm_gflops(torch, 1024, 1024, 1024),
-        },
+        }
+        if sgemm
+        else {},
     }
 
 

@@ -16,7 +16,12 @@ import { parseArgs } from 'node:util';
 import { gflopsPerSecond, mlpStepFlops, pixelStepFlops } from './flops.js';
 import type { ChildMessage, Measurement, OurRound, ParentMessage, Skipped } from './measurement.js';
 import { stepPlan } from './plan.js';
-import { PYTORCH_THREAD_SETTINGS, PytorchServer, findPytorch } from './pytorch.js';
+import {
+  DEFAULT_PYTORCH_THREADS,
+  PytorchServer,
+  findPytorch,
+  parsePytorchThreads,
+} from './pytorch.js';
 import type { PytorchProbe, PytorchReply, PytorchThreads } from './pytorch.js';
 import { formatReport } from './report.js';
 import type { BenchEntry, BenchReport, PytorchSummary, RivalSide } from './report.js';
@@ -31,6 +36,7 @@ const USAGE = `Usage: pnpm bench [-- --quick] [-- --tasks mass-spring,pendulum] 
   --tasks LIST  comma-separated subset of ${BENCH_TASKS.join(',')}
   --rounds N    rounds of ours-then-PyTorch per task and model (default 3; quick: 1)
   --no-pytorch  do not look for PyTorch (no ratios)
+  --pytorch-threads LIST  PyTorch's thread settings, first = headline ratio (default: default,1)
   --out PATH    where to write the JSON (default bench/results.json; quick: bench/dist/results.quick.json)
 Env: HNN_BENCH_PYTHON=/path/to/python3 picks the Python whose torch is measured.`;
 
@@ -142,6 +148,7 @@ async function measurePair(
 
 async function startPytorch(
   noPytorch: boolean,
+  threadSettings: readonly PytorchThreads[],
 ): Promise<{ summary: PytorchSummary; servers: PytorchServer[] }> {
   if (noPytorch) {
     return { summary: { available: false, reason: '--no-pytorch' }, servers: [] };
@@ -159,7 +166,7 @@ async function startPytorch(
   const servers: PytorchServer[] = [];
   const settings: Partial<Record<PytorchThreads, PytorchProbe>> = {};
   try {
-    for (const threads of PYTORCH_THREAD_SETTINGS) {
+    for (const threads of threadSettings) {
       const { server, probe } = await PytorchServer.start(found.python, threads);
       servers.push(server);
       settings[threads] = probe;
@@ -170,7 +177,13 @@ async function startPytorch(
     throw error;
   }
   return {
-    summary: { available: true, python: found.python, torch: found.probe.torch, settings },
+    summary: {
+      available: true,
+      python: found.python,
+      torch: found.probe.torch,
+      threadSettings: [...threadSettings],
+      settings,
+    },
     servers,
   };
 }
@@ -182,6 +195,7 @@ async function main(): Promise<void> {
       tasks: { type: 'string' },
       rounds: { type: 'string' },
       'no-pytorch': { type: 'boolean', default: false },
+      'pytorch-threads': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -204,8 +218,11 @@ async function main(): Promise<void> {
   const source = await sourceInfo(here);
   const loadAverageBefore = loadAverage();
   const startedAt = new Date().toISOString();
-  const { summary, servers } = await startPytorch(values['no-pytorch'] ?? false);
-  if (!summary.available) process.stderr.write(`bench: PyTorch not measured: ${summary.reason}\n`);
+  const threadSettings =
+    values['pytorch-threads'] === undefined
+      ? DEFAULT_PYTORCH_THREADS
+      : parsePytorchThreads(values['pytorch-threads']);
+  const { summary, servers } = await startPytorch(values['no-pytorch'] ?? false, threadSettings);
   const cacheDir = await mkdtemp(join(tmpdir(), 'hnn-bench-'));
   const entries: BenchEntry[] = [];
   const skipped: Skipped[] = [];

@@ -3,7 +3,13 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PytorchServer, findPytorch, pythonCandidates, pythonEnv } from './pytorch.js';
+import {
+  PytorchServer,
+  findPytorch,
+  parsePytorchThreads,
+  pythonCandidates,
+  pythonEnv,
+} from './pytorch.js';
 
 const hasPython3 = spawnSync('python3', ['--version']).status === 0;
 const torch = await findPytorch();
@@ -118,5 +124,17 @@ describe.skipIf(!torch.available)(`PyTorch's step (${noTorchReason || 'torch fou
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('parsePytorchThreads', () => {
+  it('keeps the order (the first setting is the headline ratio)', () => {
+    expect(parsePytorchThreads('1,default,2')).toEqual(['1', 'default', '2']);
+  });
+
+  it('refuses anything but default and positive counts, and repeats', () => {
+    expect(() => parsePytorchThreads('0')).toThrow(/'default' or positive thread counts.*'0'/);
+    expect(() => parsePytorchThreads('default,max')).toThrow(/'max'/);
+    expect(() => parsePytorchThreads('1,1')).toThrow(/distinct/);
   });
 });

@@ -18,12 +18,30 @@ export const STEP_SCRIPT = join(
 );
 
 /**
- * Thread settings PyTorch is timed with: '1' pins torch and OpenBLAS to one thread; 'default'
- * leaves both at their own defaults (Debian's pthread OpenBLAS then uses every core), which is how
- * a user runs it and the setting the headline ratio divides by.
+ * A thread setting PyTorch is timed with: 'default' leaves torch and its BLAS at their own
+ * defaults (Debian's pthread OpenBLAS then uses every core), how a user runs it; a number N pins
+ * torch (set_num_threads) and OpenBLAS/OpenMP/MKL to N threads.
  */
-export const PYTORCH_THREAD_SETTINGS = ['default', '1'] as const;
-export type PytorchThreads = (typeof PYTORCH_THREAD_SETTINGS)[number];
+export type PytorchThreads = 'default' | `${number}`;
+
+/** The settings `pnpm bench` times, in order; the first one is the headline ratio's. */
+export const DEFAULT_PYTORCH_THREADS: readonly PytorchThreads[] = ['default', '1'];
+
+/** Parses `--pytorch-threads default,1,2`; throws on anything else. */
+export function parsePytorchThreads(list: string): PytorchThreads[] {
+  const settings = list.split(',').map((s) => s.trim());
+  for (const s of settings) {
+    if (s !== 'default' && !/^[1-9][0-9]*$/.test(s)) {
+      throw new Error(
+        `--pytorch-threads takes 'default' or positive thread counts, comma-separated; got '${s}'.`,
+      );
+    }
+  }
+  if (settings.length === 0 || new Set(settings).size !== settings.length) {
+    throw new Error(`--pytorch-threads needs distinct settings, got '${list}'.`);
+  }
+  return settings as PytorchThreads[];
+}
 
 /** What step.py --probe reports (see its probe()). */
 export interface PytorchProbe {
@@ -44,7 +62,7 @@ export interface PytorchProbe {
     readonly torchBuildBlas: string;
   };
   readonly cpuCapability: string | null;
-  /** Float32 matrix-product speed with these threads: "m x n x k" -> GFLOP/s. */
+  /** Float32 matrix-product speed with these threads: "m x n x k" -> GFLOP/s (empty: --no-sgemm). */
   readonly sgemmGflops: Readonly<Record<string, number>>;
 }
 
@@ -63,8 +81,8 @@ export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[]
 
 /**
  * The environment step.py starts with for a thread setting. 'default' removes the thread
- * variables a caller may have set, so that it means the libraries' own defaults; '1' is set by
- * step.py itself before it imports torch.
+ * variables a caller may have set, so that it means the libraries' own defaults; a thread count is
+ * set by step.py itself before it imports torch.
  */
 export function pythonEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env = { ...base };
@@ -109,7 +127,13 @@ export async function findPytorch(
   for (const python of candidates) {
     const out = await runOnce(
       python,
-      [options.script ?? STEP_SCRIPT, '--probe', '--threads', options.threads ?? 'default'],
+      [
+        options.script ?? STEP_SCRIPT,
+        '--probe',
+        '--no-sgemm', // finding torch needs no timing; the servers' probes time sgemm
+        '--threads',
+        options.threads ?? 'default',
+      ],
       env,
     );
     if (out.spawnError !== undefined) {

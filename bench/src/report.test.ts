@@ -81,6 +81,7 @@ describe('formatReport', () => {
           available: true,
           python: '/usr/bin/python3',
           torch: '1.13.0a0',
+          threadSettings: ['default', '1'],
           settings: { default: probe('openblas'), '1': probe('openblas') },
         },
         [
@@ -109,6 +110,7 @@ describe('formatReport', () => {
           available: true,
           python: 'python3',
           torch: '1.13.0a0',
+          threadSettings: ['default'],
           settings: { default: probe('reference') },
         },
         [],

@@ -28,6 +28,8 @@ export type PytorchSummary =
       readonly available: true;
       readonly python: string;
       readonly torch: string;
+      /** The thread settings in the order they ran; the first is the headline ratio's. */
+      readonly threadSettings: readonly PytorchThreads[];
       /** The --probe report of each thread setting's server. */
       readonly settings: Partial<Record<PytorchThreads, PytorchProbe>>;
     }
@@ -77,7 +79,7 @@ export function describeSetting(setting: PytorchThreads, p: PytorchProbe): strin
 /** Loud lines for a rival that is not fair (reference BLAS), empty when it is. */
 export function blasWarnings(summary: PytorchSummary): string[] {
   if (!summary.available) return [];
-  const kinds = new Set(Object.values(summary.settings).map((p) => p.blas.kind));
+  const kinds = new Set(Object.values(summary.settings).map((p) => p?.blas.kind));
   if (!kinds.has('reference')) return [];
   return [
     '!!! WARNING: PyTorch runs on the reference (netlib) BLAS, ~10x slower than OpenBLAS: its',
@@ -97,11 +99,13 @@ export function formatReport(report: BenchReport): string {
     'ours: @hnn/core / @hnn/autoencoder fused trainers, up to 2 threads (each trainer times 1 vs 2 ' +
       'and keeps the faster; the fast-path column names what ran)',
   ];
-  const withTorch = pytorch.available;
+  const settings = pytorch.available ? pytorch.threadSettings : [];
+  const label = (s: PytorchThreads): string => (s === 'default' ? '' : ` ${s}-thr`);
   if (pytorch.available) {
     head.push(`PyTorch ${pytorch.torch} (${pytorch.python})`);
-    for (const [setting, p] of Object.entries(pytorch.settings)) {
-      head.push(describeSetting(setting as PytorchThreads, p));
+    for (const setting of pytorch.threadSettings) {
+      const p = pytorch.settings[setting];
+      if (p !== undefined) head.push(describeSetting(setting, p));
     }
     head.push(...blasWarnings(pytorch));
     head.push(report.method);
@@ -116,9 +120,7 @@ export function formatReport(report: BenchReport): string {
     'ours ms/step',
     'p25-p75',
     'GFLOP/s',
-    ...(withTorch
-      ? ['PyTorch ms', 'ours/PyTorch [min-max]', 'PyTorch 1-thr ms', 'ours/PyTorch 1-thr']
-      : []),
+    ...settings.flatMap((s) => [`PyTorch${label(s)} ms`, `ours/PyTorch${label(s)} [min-max]`]),
     'tfjs ms',
     'fast path',
     'tfjs backend',
@@ -133,14 +135,10 @@ export function formatReport(report: BenchReport): string {
     fmt(r.msPerStep),
     `${fmt(r.stepMs.p25)}-${fmt(r.stepMs.p75)}`,
     fmt(r.gflops, 1),
-    ...(withTorch
-      ? [
-          fmt(r.pytorch?.default?.stepMs.median),
-          fmtRatio(r.pytorch?.default?.ratio),
-          fmt(r.pytorch?.['1']?.stepMs.median),
-          fmtRatio(r.pytorch?.['1']?.ratio),
-        ]
-      : []),
+    ...settings.flatMap((s) => [
+      fmt(r.pytorch?.[s]?.stepMs.median),
+      fmtRatio(r.pytorch?.[s]?.ratio),
+    ]),
     fmt(r.tfjsMsPerStep?.median, 1),
     r.fastPath,
     r.backend,
