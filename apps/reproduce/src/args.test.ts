@@ -45,6 +45,8 @@ describe('parseReproduceArgs', () => {
     [['--seeds', '0,x'], /--seeds must be an integer/],
     [['--seeds', '0-5000'], /more than 1000 seeds/],
     [['--seed', '4294967295'], /at most 4294967294/],
+    [['--bias-init', 'uniform'], /--bias-init must be one of torch, zeros/],
+    [['--renderer', 'cairo'], /--renderer must be one of auto, node-canvas, napi-rs/],
   ])('rejects %j with a UsageError that says what to do', (argv, message) => {
     expect(() => parseReproduceArgs(argv)).toThrow(UsageError);
     expect(() => parseReproduceArgs(argv)).toThrow(message);
@@ -57,5 +59,8 @@ describe('--seeds', () => {
     expect(parseReproduceArgs(['--seeds', '0,3,7']).seeds).toEqual([0, 3, 7]);
     expect(parseReproduceArgs(['--seeds', '9, 0-2,1']).seeds).toEqual([0, 1, 2, 9]);
     expect(parseReproduceArgs(['--seed', '5']).seeds).toEqual([5]);
+    const o = parseReproduceArgs(['--bias-init', 'zeros', '--renderer', 'napi-rs']);
+    expect([o.biasInit, o.renderer]).toEqual(['zeros', 'napi-rs']);
+    expect(parseReproduceArgs([]).biasInit).toBe('torch');
   });
 });

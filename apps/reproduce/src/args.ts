@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { TASK_IDS, type TaskId } from '@hnn/datasets';
+import { BIAS_INITS, type BiasInit } from '@hnn/core';
+import { TASK_IDS, type CanvasBackendPreference, type TaskId } from '@hnn/datasets';
 import { UsageError } from './errors.js';
 
 /** The tasks this app runs: every Table 1 row and the appendix's three-body task. */
@@ -17,6 +18,10 @@ export interface ReproduceOptions {
   readonly steps: number | undefined;
   /** Seeds to run every task with, ascending and distinct (--seeds, or --seed; default [0]). */
   readonly seeds: readonly number[];
+  /** How the models' biases start: 'torch' (default, as the reference) or 'zeros'. */
+  readonly biasInit: BiasInit;
+  /** Which canvas library draws the pixel pendulum's frames. */
+  readonly renderer: CanvasBackendPreference;
   readonly quick: boolean;
   readonly outDir: string | undefined;
   /**
@@ -45,6 +50,12 @@ Options:
   --seeds LIST   several seeds: ranges and lists, e.g. 0-4 or 0,3,7 or 0-2,9; every
                  (task, seed) is trained and Table 1 reports each cell across the seeds
                  (mean ± sd, the per-seed values); figures show the first seed
+  --bias-init torch|zeros
+                 how the networks' biases start: 'torch' (default; uniform +-1/sqrt(fan_in),
+                 as the reference keeps them) or 'zeros' (this project's old default)
+  --renderer auto|node-canvas|napi-rs
+                 the canvas library that draws the pixel pendulum (default auto: node-canvas
+                 where it is installed, else @napi-rs/canvas); recorded in the row
   --quick        a small smoke run (200 steps) written under results/quick/
   --out DIR      write results somewhere else
   --real-pendulum-data PATH
@@ -72,6 +83,16 @@ function parseInteger(name: string, value: string, min: number): number {
     throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
   }
   return Number(value);
+}
+
+const RENDERERS: readonly CanvasBackendPreference[] = ['auto', 'node-canvas', 'napi-rs'];
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return found;
 }
 
 /** The largest seed: RandomState takes 32-bit seeds, and data/metric streams use seed + 1. */
@@ -115,6 +136,8 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
         steps: { type: 'string' },
         seed: { type: 'string' },
         seeds: { type: 'string' },
+        'bias-init': { type: 'string' },
+        renderer: { type: 'string' },
         quick: { type: 'boolean', default: false },
         out: { type: 'string' },
         'real-pendulum-data': { type: 'string' },
@@ -152,6 +175,8 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
     tasksExplicit: values.tasks !== undefined,
     steps: values.steps === undefined ? undefined : parseInteger('steps', values.steps, 1),
     seeds: parseSeeds(values.seed, values.seeds),
+    biasInit: oneOf('bias-init', values['bias-init'] ?? 'torch', BIAS_INITS),
+    renderer: oneOf('renderer', values.renderer ?? 'auto', RENDERERS),
     quick: values.quick ?? false,
     outDir: values.out,
     realPendulumData,

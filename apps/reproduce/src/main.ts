@@ -125,6 +125,8 @@ async function main(argv: readonly string[]): Promise<number> {
             cacheDir,
             outDir,
             log,
+            renderer: options.renderer,
+            biasInit: options.biasInit,
             ...(figures ? { onTrained: onPixelTrained } : {}),
           });
         } else {
@@ -146,6 +148,7 @@ async function main(argv: readonly string[]): Promise<number> {
             steps,
             seed,
             backend: backend.name,
+            biasInit: options.biasInit,
             log,
             ...(figures ? { onTrained: onVectorFieldTrained } : {}),
           });
