@@ -62,5 +62,6 @@ describe('--seeds', () => {
     const o = parseReproduceArgs(['--bias-init', 'zeros', '--renderer', 'napi-rs']);
     expect([o.biasInit, o.renderer]).toEqual(['zeros', 'napi-rs']);
     expect(parseReproduceArgs([]).biasInit).toBe('torch');
+    expect(parseReproduceArgs(['--report-only']).reportOnly).toBe(true);
   });
 });

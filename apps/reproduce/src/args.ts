@@ -33,6 +33,8 @@ export interface ReproduceOptions {
   readonly realPendulumDataFrom: '--real-pendulum-data' | 'HNN_REAL_PENDULUM_DATA' | undefined;
   /** Draw the figures and REPORT.md figures (default true; --no-figures skips them). */
   readonly figures: boolean;
+  /** Rewrite REPORT.md and the strip plots from the saved table1.json, training nothing. */
+  readonly reportOnly: boolean;
   readonly help: boolean;
 }
 
@@ -65,6 +67,8 @@ Options:
                  hnn-fetch-real-pendulum --out PATH (needs internet) or see the README.
                  Relative paths are resolved from the repository root.
   --no-figures   skip the figures (REPORT.md is still written)
+  --report-only  rewrite REPORT.md and the per-task seed plots from the saved table1.json
+                 (e.g. after runs of other seeds wrote into it); trains nothing
   -h, --help     show this help
 
 Environment: HNN_REAL_PENDULUM_DATA (see above), HNN_CACHE_DIR (generated datasets;
@@ -142,6 +146,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
         out: { type: 'string' },
         'real-pendulum-data': { type: 'string' },
         'no-figures': { type: 'boolean', default: false },
+        'report-only': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -187,6 +192,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
           ? 'HNN_REAL_PENDULUM_DATA'
           : undefined,
     figures: !(values['no-figures'] ?? false),
+    reportOnly: values['report-only'] ?? false,
     help: values.help ?? false,
   };
 }

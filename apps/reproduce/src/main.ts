@@ -44,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // Before any training: a malformed table1.json or an unwritable results directory would
   // otherwise only show when the first trained row is saved, and that row would be lost.
   await checkResultsDir(outDir);
+  if (options.reportOnly) return rewriteReport(outDir, options.figures, options.quick, log);
 
   const notes: string[] = [];
   const envCacheDir = process.env.HNN_CACHE_DIR;
@@ -193,6 +194,27 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   log(`\n${formatSummary(outcomes, notes, 0)}`);
   return exitCode(outcomes, 0);
+}
+
+/** --report-only: REPORT.md and the seed strip plots from the saved table, under the lock. */
+async function rewriteReport(
+  outDir: string,
+  figures: boolean,
+  quick: boolean,
+  log: (line: string) => void,
+): Promise<number> {
+  return withResultsLock(outDir, async () => {
+    const table = await readTable1(join(outDir, 'table1.json'));
+    if (table === null) {
+      throw new ResultsFileError(`${join(outDir, 'table1.json')} does not exist yet: train first`);
+    }
+    if (figures) {
+      const written = await seedStripFigures(table, join(outDir, 'figures'));
+      log(`wrote ${written.flatMap((w) => w.files).join(', ')}`);
+    }
+    log(`wrote ${await writeReport(outDir, table, { quick })}`);
+    return 0;
+  });
 }
 
 main(process.argv.slice(2)).then(

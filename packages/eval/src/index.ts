@@ -33,7 +33,11 @@ export {
   type SeedStat,
   type TaskSeedSummary,
 } from './seeds.js';
-export { REFERENCE_RERUN, REFERENCE_RERUN_SOURCE } from './reference-rerun.js';
+export {
+  REFERENCE_RERUN,
+  REFERENCE_RERUN_SOURCE,
+  REFERENCE_TWO_BODY_HNN_ENERGY_BY_SEED,
+} from './reference-rerun.js';
 export {
   REAL_PENDULUM_ENERGY_CONFIG,
   realPendulumEnergy,

@@ -40,3 +40,20 @@ export const REFERENCE_RERUN: Readonly<
     1e3,
   ),
 };
+
+/**
+ * The reference implementation's two-body HNN re-run here with five seeds (its own train.py at its
+ * settings, `torch.manual_seed(seed)` and `np.random.seed(seed)`, then the analyze-2body notebook's
+ * energy metric; Debian's PyTorch 1.13.1 with OpenBLAS, one thread, on the 2-core machine these
+ * results come from, 2026-11-27), unscaled energy MSE per seed 0-4: with the reference's own
+ * (torch default) biases, and with its hidden biases zeroed after construction.
+ */
+export const REFERENCE_TWO_BODY_HNN_ENERGY_BY_SEED: {
+  readonly seeds: readonly number[];
+  readonly torchBiases: readonly number[];
+  readonly zeroBiases: readonly number[];
+} = {
+  seeds: [0, 1, 2, 3, 4],
+  torchBiases: [30.0e-6, 7.2e-6, 23.1e-6, 13.5e-6, 11.9e-6],
+  zeroBiases: [25.8e-6, 12.1e-6, 7.0e-6, 20.4e-6, 4.3e-6],
+};

@@ -1,5 +1,6 @@
 import {
   REFERENCE_RERUN,
+  REFERENCE_TWO_BODY_HNN_ENERGY_BY_SEED,
   summariseSeeds,
   type PaperModelResult,
   type SeedStat,
@@ -50,6 +51,18 @@ export function seedStripPoints(table: Pick<Table1, 'rows'>, task: string): Stri
           points.push({ metric, model, source, value: result[key].mean * scale });
         }
       }
+      if (summary.task === 'two-body' && kind === 'hnn' && key === 'energyMse') {
+        const runs = REFERENCE_TWO_BODY_HNN_ENERGY_BY_SEED;
+        runs.torchBiases.forEach((v, i) =>
+          points.push({
+            metric,
+            model,
+            source: 'reference, 5 seeds',
+            value: v * scale,
+            seed: runs.seeds[i],
+          }),
+        );
+      }
     }
   }
   return points.filter((p) => Number.isFinite(p.value) && p.value > 0);
@@ -77,7 +90,11 @@ export function seedStripSpec(task: string, points: readonly StripPoint[]): TopL
           title: 'value (scaled as in Table 1)',
         },
         y: { field: 'model', type: 'nominal', title: null },
-        yOffset: { field: 'source', type: 'nominal', sort: ['ours', 'paper', 'reference re-run'] },
+        yOffset: {
+          field: 'source',
+          type: 'nominal',
+          sort: ['ours', 'paper', 'reference re-run', 'reference, 5 seeds'],
+        },
         color: {
           field: 'model',
           type: 'nominal',
@@ -91,8 +108,8 @@ export function seedStripSpec(task: string, points: readonly StripPoint[]): TopL
           field: 'source',
           type: 'nominal',
           scale: {
-            domain: ['ours', 'paper', 'reference re-run'],
-            range: ['circle', 'diamond', 'triangle-up'],
+            domain: ['ours', 'paper', 'reference re-run', 'reference, 5 seeds'],
+            range: ['circle', 'diamond', 'triangle-up', 'triangle-down'],
           },
           title: null,
         },
