@@ -52,8 +52,18 @@ describe('reversibilityMetric', () => {
     const m = reversibilityMetric(spring, starts, 10);
     expect(m).toMatchObject({ T: 10, starts: 15, failed: 0, rtol: 1e-9, atol: 1e-9 });
     expect(m.error.mean).toBeLessThan(1e-7);
-    expect(m.error.se).toBeGreaterThanOrEqual(0);
-    expect(m.max).toBeGreaterThanOrEqual(m.error.mean);
+    // The same numbers from the per-start return errors: 5 consecutive groups of 3, the std of
+    // the group means (ddof 0, as the reference's bootstrap_conf) over sqrt(5).
+    const errors = starts.map((x0) => returnError(spring, x0, 10).error);
+    const groups = [0, 1, 2, 3, 4].map(
+      (g) => (errors[3 * g]! + errors[3 * g + 1]! + errors[3 * g + 2]!) / 3,
+    );
+    const groupMean = groups.reduce((a, b) => a + b, 0) / 5;
+    const se = Math.sqrt(groups.reduce((a, b) => a + (b - groupMean) ** 2, 0) / 5) / Math.sqrt(5);
+    expect(m.error.mean).toBeCloseTo(groupMean, 20);
+    expect(m.error.se).toBeCloseTo(se, 20);
+    expect(m.error.se).toBeGreaterThan(0);
+    expect(m.max).toBe(Math.max(...errors));
   });
 
   it('uses std / sqrt(n) when the starts do not split into 5 groups, and counts failures', () => {
@@ -67,7 +77,16 @@ describe('reversibilityMetric', () => {
       5,
     );
     expect(m.starts).toBe(3);
-    expect(Number.isFinite(m.error.se)).toBe(true);
+    const errors = [
+      [0.5, 0],
+      [0, 0.5],
+      [0.3, 0.3],
+    ].map((x0) => returnError(damped(0.1), x0, 5).error);
+    const mu = (errors[0]! + errors[1]! + errors[2]!) / 3;
+    const sd = Math.sqrt(errors.reduce((a, b) => a + (b - mu) ** 2, 0) / 2);
+    expect(m.error.mean).toBeCloseTo(mu, 15);
+    expect(m.error.se).toBeCloseTo(sd / Math.sqrt(3), 15);
+    expect(m.error.se).toBeGreaterThan(0);
     const blowUp: OdeFunction = (_t, y, out) => {
       out[0] = y[0]! * y[0]!;
       out[1] = 0;
