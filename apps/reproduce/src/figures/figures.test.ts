@@ -15,6 +15,7 @@ import {
 import type { PixelEnergyResult } from '@hnn/eval';
 import { RandomState } from '@hnn/random';
 import type { VectorFieldTask } from '../tasks.js';
+import { COLORS } from './charts.js';
 import { pixelFigures } from './pixel-figures.js';
 import { vectorFieldFigures } from './vector-field-figures.js';
 
@@ -44,6 +45,25 @@ async function expectImage(dir: string, file: string): Promise<{ width: number; 
   expect(meta.width).toBeGreaterThan(100);
   expect(meta.height).toBeGreaterThan(50);
   return { width: meta.width, height: meta.height };
+}
+
+/** True when some pixel of the PNG is within 40 per channel of the colour `hex` (#rrggbb). */
+async function hasColour(dir: string, file: string, hex: string): Promise<boolean> {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const { data, info } = await sharp(await readFile(join(dir, file)))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  for (let i = 0; i < data.length; i += info.channels) {
+    if (
+      Math.abs(data[i]! - r!) < 40 &&
+      Math.abs(data[i + 1]! - g!) < 40 &&
+      Math.abs(data[i + 2]! - b!) < 40
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 async function expectFigures(dir: string, files: readonly string[]): Promise<void> {
@@ -101,6 +121,15 @@ describe('vectorFieldFigures', () => {
     for (const w of written) {
       expect(w.files).toEqual([`${w.id}.svg`, `${w.id}.png`]);
       await expectFigures(dir, w.files);
+      if (/^figure-(1|2|3|b1)-/.test(w.id)) {
+        // The comparison figures draw the truth and both models, each in its colour, with a legend.
+        const svg = await readFile(join(dir, `${w.id}.svg`), 'utf8');
+        for (const name of ['Ground truth', 'Baseline NN', 'Hamiltonian NN']) {
+          expect(svg, `${w.id} legend`).toContain(name);
+        }
+        expect(await hasColour(dir, `${w.id}.png`, COLORS['Baseline NN']!), w.id).toBe(true);
+        expect(await hasColour(dir, `${w.id}.png`, COLORS['Hamiltonian NN']!), w.id).toBe(true);
+      }
     }
   });
 });
