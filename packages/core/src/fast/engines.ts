@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { instantiateFused, loadFusedModule, sharedMemory } from './fused-module.js';
 import type { FusedExports } from './fused-module.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
@@ -122,6 +122,15 @@ function layoutArgs(args: readonly number[]): void {
 
 export const NATIVE_PREBUILD_DIR = new URL('../../prebuilds/linux-x64/', import.meta.url);
 
+/**
+ * Where the addon is loaded from: NATIVE_PREBUILD_DIR, or the directory in HNN_NATIVE_ADDON_DIR
+ * (the sanitizer build of scripts/build-sanitize.mjs, for `pnpm --filter @hnn/core test:sanitize`).
+ */
+function nativeAddonDir(): URL {
+  const dir = process.env.HNN_NATIVE_ADDON_DIR;
+  return dir ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : NATIVE_PREBUILD_DIR;
+}
+
 // Entry points return the kernel's status: >= 0, or a negative error code (see kernel-errors.ts).
 interface Addon {
   alloc(bytes: number): ArrayBuffer;
@@ -179,7 +188,7 @@ function loadNative(): Outcome {
           ? 'avx2'
           : undefined;
     if (isa === undefined) return { error: 'the CPU lacks AVX2/FMA' };
-    const path = fileURLToPath(new URL(`fused-step-${isa}.node`, NATIVE_PREBUILD_DIR));
+    const path = fileURLToPath(new URL(`fused-step-${isa}.node`, nativeAddonDir()));
     let addon: Addon;
     try {
       addon = createRequire(import.meta.url)(path) as Addon;

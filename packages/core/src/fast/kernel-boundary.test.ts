@@ -229,6 +229,17 @@ function withValue(a: ArrayLike<number>, at: number, value: number): Float64Arra
   return out;
 }
 
+// Under `pnpm --filter @hnn/core test:sanitize` (scripts/test-sanitize.mjs): the tests must run
+// the sanitizer build, not the committed prebuild.
+describe.runIf(process.env.HNN_NATIVE_ADDON_DIR !== undefined)('the sanitizer run', () => {
+  it('loads the native addon from HNN_NATIVE_ADDON_DIR', () => {
+    const selected = selectEngine('native');
+    if (!('engine' in selected)) throw new Error(selected.error);
+    const { addonPath } = selected.engine.create(64).workerData as { addonPath: string };
+    expect(addonPath.startsWith(process.env.HNN_NATIVE_ADDON_DIR ?? '')).toBe(true);
+  });
+});
+
 describe('the typed errors', () => {
   it('FusedKernelError is a FusedPathError with a code', () => {
     const e = new FusedKernelError('KERNEL_BAD_INDEX', 'x');
