@@ -384,7 +384,8 @@ static void pixel_chunk(const PCtx *c, int tid, int chunk, int n, float *g, doub
 #undef PW
 }
 
-static int pixel_work_chunks(PCtx *c, int tid) {
+/* (noinline: see work_chunks in fused-step.c.) */
+__attribute__((noinline)) static int pixel_work_chunks(PCtx *c, int tid) {
   int done = 0;
   double *lossPart = (double *)(pregion(c) + c->lossPart);
   for (;;) {
@@ -400,7 +401,7 @@ static int pixel_work_chunks(PCtx *c, int tid) {
 }
 
 /* Sums the chunk gradients in order, then torch-style Adam; keeps the transposed copies. */
-static void pixel_reduce_adam(PCtx *c, int part, int parts) {
+__attribute__((noinline)) static void pixel_reduce_adam(PCtx *c, int part, int parts) {
   const int np = c->nParams;
   int lo = (int)((int64_t)np * part / parts) / VW * VW;
   int hi = part == parts - 1 ? np : (int)((int64_t)np * (part + 1) / parts) / VW * VW;
