@@ -1,3 +1,6 @@
+import { mergeConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.js';
 
-export default sharedConfig;
+export default mergeConfig(sharedConfig, {
+  test: { globalSetup: ['./src/test-utils/global-setup.ts'] },
+});

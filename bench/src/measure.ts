@@ -1,6 +1,8 @@
 /**
- * Measures one (task, model) in its own process, so that peak resident memory is that pair's,
- * and prints one JSON line prefixed with RESULT_PREFIX. Run by main.ts.
+ * Measures one (task, model) in its own process (forked by main.ts), so that peak resident memory
+ * is that pair's. It builds the data once, then times a round of training steps each time main.ts
+ * asks (main.ts times PyTorch in between, while this process waits), and on 'finish' runs the
+ * TensorFlow.js reference and the rollouts and sends the whole measurement.
  */
 import { createPixelModel, trainPixelModel } from '@hnn/autoencoder';
 import { createBaseline, createHnn, initBackend, train } from '@hnn/core';
@@ -11,19 +13,21 @@ import {
   renderHeldOutPixelTrajectory,
 } from '@hnn/datasets';
 import { pixelModelEnergyMetric } from '@hnn/eval';
-import { RESULT_PREFIX } from './measurement.js';
-import type { Measurement, Skipped } from './measurement.js';
+import type {
+  ChildMessage,
+  Measurement,
+  OurRound,
+  ParentMessage,
+  StepShape,
+} from './measurement.js';
 import { timingStats } from './stats.js';
 import type { TimingStats } from './stats.js';
 import { SkipTask, prepareVectorTask } from './tasks.js';
 import type { BenchModel, BenchTaskId } from './tasks.js';
+import { stepPlan } from './plan.js';
+import type { StepPlan } from './plan.js';
 
-interface StepPlan {
-  readonly warmup: number;
-  readonly timed: number;
-}
-
-/** Per-step wall times from train()'s progress callback (every step reports). */
+/** Per-step wall times from the trainer's progress callback (every step reports). */
 function stepTimer(plan: StepPlan): {
   onProgress: (p: { step: number; elapsedMs: number }) => void;
   samples: number[];
@@ -41,11 +45,23 @@ function stepTimer(plan: StepPlan): {
 
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function measureVector(
+/**
+ * One (task, model) with its data built: `round()` trains a fresh model for the plan's steps and
+ * keeps it; `finish()` measures the rest with the last round's model and releases everything.
+ */
+interface Session {
+  readonly shape: StepShape;
+  round(): Promise<OurRound>;
+  finish(
+    rounds: readonly OurRound[],
+  ): Promise<Omit<Measurement, 'msPerStep' | 'stepMs' | 'roundMedianMs'>>;
+}
+
+async function vectorSession(
   task: Exclude<BenchTaskId, 'pixel-pendulum'>,
   kind: BenchModel,
   quick: boolean,
-): Promise<Measurement> {
+): Promise<Session> {
   const t0 = performance.now();
   const prepared = await prepareVectorTask(task, quick);
   const dataGenerationSeconds = (performance.now() - t0) / 1000;
@@ -55,7 +71,7 @@ async function measureVector(
     kind === 'hnn'
       ? createHnn({ inputDim: data.dim, seed: 0 })
       : createBaseline({ inputDim: data.dim, seed: 0 });
-  const plan: StepPlan = quick ? { warmup: 2, timed: 3 } : { warmup: 30, timed: 200 };
+  const plan = stepPlan(task, quick);
 
   const run = async (fastPath: 'auto' | 'off', p: StepPlan) => {
     const model = make();
@@ -76,56 +92,79 @@ async function measureVector(
     return { model, result, samples: timer.samples };
   };
 
-  const main = await run('auto', plan);
-  const stepMs = timingStats(main.samples);
-  let tfjsMsPerStep: TimingStats | undefined;
-  if (!quick) {
-    const ref = await run('off', { warmup: 3, timed: 12 });
-    ref.model.dispose();
-    tfjsMsPerStep = timingStats(ref.samples);
-  }
-  const field64 = main.model.toFloat64();
-  const r0 = performance.now();
-  prepared.metrics((_t, y, out) => field64.timeDerivative(y, out));
-  const rolloutSeconds = (performance.now() - r0) / 1000;
-  main.model.dispose();
-  return {
-    task,
-    model: kind,
-    msPerStep: stepMs.median,
-    stepMs,
-    warmupSteps: plan.warmup,
+  const shape: StepShape = {
+    kind: 'mlp',
+    dim: data.dim,
     batch,
-    inputDim: data.dim,
-    fastPath: main.result.fastPath,
-    ...(main.result.fastPathReason === undefined
-      ? {}
-      : { fastPathReason: main.result.fastPathReason }),
-    backend: main.result.backend,
-    ...(tfjsMsPerStep === undefined ? {} : { tfjsMsPerStep }),
-    rolloutSeconds,
-    rolloutNote: `model trained for ${plan.warmup + plan.timed} steps only; solver effort depends on the field`,
-    dataGenerationSeconds,
-    peakRssMb: peakRssMb(),
+    pool: prepared.batchSize === undefined ? null : data.train.n,
+    weightDecay: prepared.weightDecay,
+  };
+  let last: DynamicsModel | undefined;
+  return {
+    shape,
+    async round() {
+      const r = await run('auto', plan);
+      last?.dispose();
+      last = r.model;
+      return {
+        samples: r.samples,
+        fastPath: r.result.fastPath,
+        ...(r.result.fastPathReason === undefined
+          ? {}
+          : { fastPathReason: r.result.fastPathReason }),
+        backend: r.result.backend,
+      };
+    },
+    async finish(rounds) {
+      const model = last;
+      if (model === undefined) throw new Error('finish before any round');
+      const lastRound = rounds[rounds.length - 1] as OurRound;
+      let tfjsMsPerStep: TimingStats | undefined;
+      if (!quick) {
+        const ref = await run('off', { warmup: 3, timed: 12 });
+        ref.model.dispose();
+        tfjsMsPerStep = timingStats(ref.samples);
+      }
+      const field64 = model.toFloat64();
+      const r0 = performance.now();
+      prepared.metrics((_t, y, out) => field64.timeDerivative(y, out));
+      const rolloutSeconds = (performance.now() - r0) / 1000;
+      model.dispose();
+      return {
+        task,
+        model: kind,
+        warmupSteps: plan.warmup,
+        batch,
+        inputDim: data.dim,
+        shape,
+        fastPath: lastRound.fastPath,
+        ...(lastRound.fastPathReason === undefined
+          ? {}
+          : { fastPathReason: lastRound.fastPathReason }),
+        backend: lastRound.backend,
+        ...(tfjsMsPerStep === undefined ? {} : { tfjsMsPerStep }),
+        rolloutSeconds,
+        rolloutNote: `model trained for ${plan.warmup + plan.timed} steps only; solver effort depends on the field`,
+        dataGenerationSeconds,
+        peakRssMb: peakRssMb(),
+      };
+    },
   };
 }
 
-async function measurePixel(
-  kind: BenchModel,
-  quick: boolean,
-  cacheDir: string,
-): Promise<Measurement> {
+async function pixelSession(kind: BenchModel, quick: boolean, cacheDir: string): Promise<Session> {
   const config = quick
     ? { ...PIXEL_PENDULUM_CONFIG, trials: 4, seed: 0 }
     : { ...PIXEL_PENDULUM_CONFIG, seed: 0 };
   const t0 = performance.now();
   const data = await buildPixelPendulumDataset(config, { cacheDir });
   const dataGenerationSeconds = (performance.now() - t0) / 1000;
-  // Warm-up covers the fused trainer's first 1-vs-2-thread probe (steps 8..21).
-  const plan: StepPlan = quick ? { warmup: 1, timed: 2 } : { warmup: 30, timed: 200 };
+  const plan = stepPlan('pixel-pendulum', quick);
   const batch = Math.min(200, data.train.n);
+  const hiddenDim = 200;
+  const weightDecay = 1e-5;
   const run = async (fastPath: 'auto' | 'off', p: StepPlan) => {
-    const model = createPixelModel({ kind, hiddenDim: 200, seed: 0 });
+    const model = createPixelModel({ kind, hiddenDim, seed: 0 });
     const timer = stepTimer(p);
     try {
       const result = await trainPixelModel(
@@ -135,7 +174,7 @@ async function measurePixel(
           steps: p.warmup + p.timed - 1,
           batchSize: batch,
           learningRate: 1e-3,
-          weightDecay: 1e-5,
+          weightDecay,
           seed: 0,
           progressEvery: 1,
           onProgress: timer.onProgress,
@@ -149,42 +188,80 @@ async function measurePixel(
       throw error;
     }
   };
-  const main = await run('auto', plan);
-  const model = main.model;
-  const trained = main.result;
-  try {
-    let tfjsMsPerStep: TimingStats | undefined;
-    if (!quick && trained.fastPath !== 'none') {
-      const ref = await run('off', { warmup: 3, timed: 12 });
-      ref.model.dispose();
-      tfjsMsPerStep = timingStats(ref.samples);
+  const shape: StepShape = {
+    kind: 'pixel',
+    inputDim: data.inputDim,
+    latentDim: 2,
+    hidden: hiddenDim,
+    batch,
+    pool: data.train.n,
+    weightDecay,
+  };
+  let last: ReturnType<typeof createPixelModel> | undefined;
+  return {
+    shape,
+    async round() {
+      const r = await run('auto', plan);
+      last?.dispose();
+      last = r.model;
+      return {
+        samples: r.samples,
+        fastPath: r.result.fastPath,
+        ...(r.result.fastPathReason === undefined
+          ? {}
+          : { fastPathReason: r.result.fastPathReason }),
+        backend: r.result.backend,
+      };
+    },
+    async finish(rounds) {
+      const model = last;
+      if (model === undefined) throw new Error('finish before any round');
+      const lastRound = rounds[rounds.length - 1] as OurRound;
+      try {
+        let tfjsMsPerStep: TimingStats | undefined;
+        if (!quick && lastRound.fastPath !== 'none') {
+          const ref = await run('off', { warmup: 3, timed: 12 });
+          ref.model.dispose();
+          tfjsMsPerStep = timingStats(ref.samples);
+        }
+        // The energy metric: encode a held-out trajectory, roll the latent field out, decode.
+        const { trajectory } = await renderHeldOutPixelTrajectory(0);
+        const r0 = performance.now();
+        pixelModelEnergyMetric(model, trajectory, data.train);
+        const rolloutSeconds = (performance.now() - r0) / 1000;
+        return {
+          task: 'pixel-pendulum',
+          model: kind,
+          warmupSteps: plan.warmup,
+          batch,
+          inputDim: data.inputDim,
+          shape,
+          fastPath: lastRound.fastPath,
+          ...(lastRound.fastPathReason === undefined
+            ? {}
+            : { fastPathReason: lastRound.fastPathReason }),
+          backend: lastRound.backend,
+          ...(tfjsMsPerStep === undefined ? {} : { tfjsMsPerStep }),
+          rolloutSeconds,
+          dataGenerationSeconds,
+          dataNote: `${data.cache.hit ? 'loaded from the cache' : 'rendered'} by ${data.renderer}`,
+          peakRssMb: peakRssMb(),
+        };
+      } finally {
+        model.dispose();
+      }
+    },
+  };
+}
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (process.send === undefined) {
+      reject(new Error('measure.js is run by main.ts (pnpm bench), over an IPC channel'));
+      return;
     }
-    const stepMs = timingStats(main.samples);
-    // The energy metric: encode a held-out trajectory, roll the latent field out, decode.
-    const { trajectory } = await renderHeldOutPixelTrajectory(0);
-    const r0 = performance.now();
-    pixelModelEnergyMetric(model, trajectory, data.train);
-    const rolloutSeconds = (performance.now() - r0) / 1000;
-    return {
-      task: 'pixel-pendulum',
-      model: kind,
-      msPerStep: stepMs.median,
-      stepMs,
-      warmupSteps: plan.warmup,
-      batch,
-      inputDim: data.inputDim,
-      fastPath: trained.fastPath,
-      ...(trained.fastPathReason === undefined ? {} : { fastPathReason: trained.fastPathReason }),
-      backend: trained.backend,
-      ...(tfjsMsPerStep === undefined ? {} : { tfjsMsPerStep }),
-      rolloutSeconds,
-      dataGenerationSeconds,
-      dataNote: `${data.cache.hit ? 'loaded from the cache' : 'rendered'} by ${data.renderer}`,
-      peakRssMb: peakRssMb(),
-    };
-  } finally {
-    model.dispose();
-  }
+    process.send(message, undefined, {}, (error) => (error ? reject(error) : resolve()));
+  });
 }
 
 async function measureMain(): Promise<void> {
@@ -196,17 +273,51 @@ async function measureMain(): Promise<void> {
   ];
   const quick = mode === 'quick';
   await initBackend();
-  let out: Measurement | Skipped;
+  let session: Session;
   try {
-    out =
+    session =
       task === 'pixel-pendulum'
-        ? await measurePixel(model, quick, cacheDir)
-        : await measureVector(task, model, quick);
+        ? await pixelSession(model, quick, cacheDir)
+        : await vectorSession(task, model, quick);
   } catch (error) {
     if (!(error instanceof SkipTask)) throw error;
-    out = { task, model, skipped: error.message };
+    await send({ type: 'skipped', skipped: { task, model, skipped: error.message } });
+    process.disconnect();
+    return;
   }
-  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(out)}\n`);
+  const rounds: OurRound[] = [];
+  // One message at a time: main.ts waits for each answer before it sends the next request.
+  const queue: ParentMessage[] = [];
+  let wake: (() => void) | undefined;
+  process.on('message', (m: ParentMessage) => {
+    queue.push(m);
+    wake?.();
+  });
+  const next = async (): Promise<ParentMessage> => {
+    while (queue.length === 0) await new Promise<void>((r) => (wake = r));
+    return queue.shift() as ParentMessage;
+  };
+  await send({ type: 'ready', shape: session.shape });
+  for (;;) {
+    const m = await next();
+    if (m.type === 'round') {
+      const round = await session.round();
+      rounds.push(round);
+      await send({ type: 'round', round });
+      continue;
+    }
+    const all = rounds.flatMap((r) => r.samples);
+    const rest = await session.finish(rounds);
+    const result: Measurement = {
+      ...rest,
+      msPerStep: timingStats(all).median,
+      stepMs: timingStats(all),
+      roundMedianMs: rounds.map((r) => timingStats(r.samples).median),
+    };
+    await send({ type: 'result', result });
+    process.disconnect();
+    return;
+  }
 }
 
 await measureMain();

@@ -7,7 +7,7 @@ describe('parseReproduceArgs', () => {
     const o = parseReproduceArgs([]);
     expect(o.tasks).toEqual(IMPLEMENTED_TASKS);
     expect(o.steps).toBeUndefined();
-    expect(o.seed).toBe(0);
+    expect(o.seeds).toEqual([0]);
     expect(o.quick).toBe(false);
     expect(o.figures).toBe(true);
   });
@@ -28,7 +28,7 @@ describe('parseReproduceArgs', () => {
     ]);
     expect(o.tasks).toEqual(['pendulum', 'mass-spring']);
     expect(o.steps).toBe(30);
-    expect(o.seed).toBe(4);
+    expect(o.seeds).toEqual([4]);
     expect(o.quick).toBe(true);
   });
 
@@ -40,8 +40,28 @@ describe('parseReproduceArgs', () => {
     [['--seed', 'x'], /--seed must be an integer/],
     [['--frobnicate'], /Unknown option '--frobnicate'.*--help/],
     [['--tasks', ','], /at least one task/],
+    [['--seed', '1', '--seeds', '0-4'], /--seed N or --seeds LIST, not both/],
+    [['--seeds', '4-0'], /runs backwards; write 0-4/],
+    [['--seeds', '0,x'], /--seeds must be an integer/],
+    [['--seeds', '0-5000'], /more than 1000 seeds/],
+    [['--seed', '4294967295'], /at most 4294967294/],
+    [['--bias-init', 'uniform'], /--bias-init must be one of torch, zeros/],
+    [['--renderer', 'cairo'], /--renderer must be one of auto, node-canvas, napi-rs/],
   ])('rejects %j with a UsageError that says what to do', (argv, message) => {
     expect(() => parseReproduceArgs(argv)).toThrow(UsageError);
     expect(() => parseReproduceArgs(argv)).toThrow(message);
+  });
+});
+
+describe('--seeds', () => {
+  it('reads ranges and lists as ascending distinct seeds', () => {
+    expect(parseReproduceArgs(['--seeds', '0-4']).seeds).toEqual([0, 1, 2, 3, 4]);
+    expect(parseReproduceArgs(['--seeds', '0,3,7']).seeds).toEqual([0, 3, 7]);
+    expect(parseReproduceArgs(['--seeds', '9, 0-2,1']).seeds).toEqual([0, 1, 2, 9]);
+    expect(parseReproduceArgs(['--seed', '5']).seeds).toEqual([5]);
+    const o = parseReproduceArgs(['--bias-init', 'zeros', '--renderer', 'napi-rs']);
+    expect([o.biasInit, o.renderer]).toEqual(['zeros', 'napi-rs']);
+    expect(parseReproduceArgs([]).biasInit).toBe('torch');
+    expect(parseReproduceArgs(['--report-only']).reportOnly).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import {
   createPixelModel,
   evaluatePixelLosses,
   trainPixelModel,
+  type BiasInit,
   type PixelModel,
 } from '@hnn/autoencoder';
 import {
@@ -10,6 +11,7 @@ import {
   HELD_OUT_FRAMES,
   buildPixelPendulumDataset,
   renderHeldOutPixelTrajectory,
+  type CanvasBackendPreference,
   type PixelPendulumDataset,
   type PixelTrajectory,
 } from '@hnn/datasets';
@@ -42,10 +44,15 @@ export interface PixelTaskOptions {
   readonly steps: number;
   readonly seed: number;
   readonly backend: string;
-  readonly cacheDir: string;
+  /** Frame cache; null runs without one. */
+  readonly cacheDir: string | null;
   /** Where the PNGs go (a `pixel-pendulum` folder is made inside). */
   readonly outDir: string;
   readonly log: (line: string) => void;
+  /** Which canvas library draws the frames (default 'auto': node-canvas, else @napi-rs/canvas). */
+  readonly renderer?: CanvasBackendPreference;
+  /** How the models' biases start (default 'torch', as the reference). */
+  readonly biasInit?: BiasInit;
   /** Called with both trained models (still live) and their rollouts, before they are disposed. */
   readonly onTrained?: (artifacts: PixelArtifacts) => Promise<void>;
 }
@@ -63,7 +70,12 @@ async function trainAndMeasure(
   trajectory: PixelTrajectory,
   options: PixelTaskOptions,
 ): Promise<{ result: ModelResult; model: PixelModel; energy: PixelEnergyResult }> {
-  const model = createPixelModel({ kind, hiddenDim: PIXEL_TASK.hiddenDim, seed: options.seed });
+  const model = createPixelModel({
+    kind,
+    hiddenDim: PIXEL_TASK.hiddenDim,
+    seed: options.seed,
+    ...(options.biasInit === undefined ? {} : { biasInit: options.biasInit }),
+  });
   const bar = createProgressBar(`pixel-pendulum ${kind}`, options.steps + 1);
   let trained;
   try {
@@ -178,6 +190,7 @@ export async function runPixelTask(options: PixelTaskOptions): Promise<Table1Row
   try {
     data = await buildPixelPendulumDataset(config, {
       cacheDir: options.cacheDir,
+      backend: options.renderer ?? 'auto',
       onProgress: (done) => renderBar.update(done),
     });
   } finally {
@@ -188,7 +201,9 @@ export async function runPixelTask(options: PixelTaskOptions): Promise<Table1Row
       `${data.cache.hit ? 'loaded from cache' : 'rendered'} in ${data.timing.totalSeconds.toFixed(1)} s`,
   );
   for (const note of data.notes) options.log(`pixel-pendulum: ${note}`);
-  const { start, trajectory } = await renderHeldOutPixelTrajectory(options.seed);
+  const { start, trajectory } = await renderHeldOutPixelTrajectory(options.seed, {
+    backend: options.renderer ?? 'auto',
+  });
 
   const trained = [];
   try {
@@ -216,6 +231,7 @@ export async function runPixelTask(options: PixelTaskOptions): Promise<Table1Row
       ...PIXEL_TASK,
       iterations: options.steps + 1,
       renderer: data.renderer,
+      biasInit: options.biasInit ?? 'torch',
       dataGenerationSeconds: data.timing.totalSeconds,
       dataset: data.config,
       heldOutStart: start,

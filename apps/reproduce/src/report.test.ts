@@ -7,6 +7,7 @@ import {
   FIGURES,
   renderReversibilityMarkdown,
   reversibilitySummary,
+  twoBodyComparison,
   writeReport,
 } from './report.js';
 
@@ -36,7 +37,7 @@ const model = (reversal: number | null): ModelResult => ({
 
 const table: Table1 = {
   backend: 'wasm',
-  seed: 0,
+  seeds: [0],
   generatedAt: '2026-01-01T00:00:00.000Z',
   rows: [
     {
@@ -118,5 +119,24 @@ describe('writeReport', () => {
       expect(f.caption.length).toBeGreaterThan(5);
       expect(f.differs.length).toBeGreaterThan(5);
     }
+  });
+});
+
+describe('twoBodyComparison', () => {
+  it("puts every seed's two-body HNN energy beside the reference's five seeds", () => {
+    const energy = (mean: number): ModelResult => ({ ...model(null), energyMse: { mean, se: 0 } });
+    const row = (seed: number, e: number) => ({
+      ...table.rows[0]!,
+      task: 'two-body' as const,
+      seed,
+      hnn: energy(e),
+    });
+    const text = twoBodyComparison({ rows: [row(0, 20e-6), row(1, 40e-6), row(2, 30e-6)] }).join(
+      '\n',
+    );
+    expect(text).toContain('ours 20.0, 40.0, 30.0 — mean ± sd 30.0 ± 10.0 (n = 3), median 30.0');
+    expect(text).toContain('30.0, 7.20, 23.1, 13.5, 11.9 — 17.1 ± 9.23 (n = 5), median 13.5');
+    expect(text).toContain('ours spreads by a factor of 2.0');
+    expect(twoBodyComparison({ rows: [table.rows[0]!] })).toEqual([]);
   });
 });

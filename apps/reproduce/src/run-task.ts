@@ -3,6 +3,7 @@ import {
   createHnn,
   predict,
   train,
+  type BiasInit,
   type DynamicsModel,
   type Float64Dynamics,
 } from '@hnn/core';
@@ -23,6 +24,8 @@ export interface RunTaskOptions {
   readonly seed: number;
   /** Name of the TensorFlow.js backend in use, recorded in the row. */
   readonly backend: string;
+  /** How the models' biases start (default 'torch', as the reference). */
+  readonly biasInit?: BiasInit;
   readonly log: (line: string) => void;
   /**
    * Called once both models are trained and measured, with float64 snapshots of them (for the
@@ -43,6 +46,7 @@ async function trainAndMeasure(
     inputDim: data.dim,
     hiddenDim: spec.hiddenDim,
     seed: options.seed,
+    ...(options.biasInit === undefined ? {} : { biasInit: options.biasInit }),
   });
   try {
     const bar = createProgressBar(`${spec.id} ${kind}`, options.steps + 1);
@@ -128,6 +132,7 @@ export async function runTask(
       learningRate: spec.learningRate,
       weightDecay: spec.weightDecay,
       hiddenDim: spec.hiddenDim,
+      biasInit: options.biasInit ?? 'torch',
       iterations: options.steps + 1,
       batch: spec.batchSize ?? 'full',
       dataGenerationSeconds: prepared.generationSeconds,

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VectorFieldArtifacts } from './figures/artifacts.js';
 import { runTask } from './run-task.js';
+import { TaskInputError } from './errors.js';
 import { TASKS, type TaskContext } from './tasks.js';
 
-const context = async (realPendulumPath?: string): Promise<TaskContext> => ({
+const context = async (realPendulumPath?: string, explicit = false): Promise<TaskContext> => ({
   seed: 0,
   realPendulumPath,
   cacheDir: await mkdtemp(join(tmpdir(), 'hnn-cache-')),
+  explicit,
   log: () => undefined,
 });
 
@@ -32,6 +34,30 @@ describe('task registry', () => {
     expect((none as { skip: string }).skip).toMatch(/HNN_REAL_PENDULUM_DATA/);
     const missing = await TASKS['real-pendulum'].prepare(await context('/nonexistent/real.txt'));
     expect((missing as { skip: string }).skip).toMatch(/not found.*\/nonexistent\/real\.txt/);
+  });
+
+  it('fails the real pendulum instead when --tasks named it', async () => {
+    const prepare = (ctx: TaskContext) => TASKS['real-pendulum'].prepare(ctx);
+    await expect(prepare(await context(undefined, true))).rejects.toThrow(TaskInputError);
+    await expect(prepare(await context(undefined, true))).rejects.toThrow(
+      /^--tasks names real-pendulum but no data file given\. Download it with/,
+    );
+    await expect(prepare(await context('/nonexistent/real.txt', true))).rejects.toThrow(
+      /not found: \/nonexistent\/real\.txt/,
+    );
+  });
+
+  it('runs the orbit tasks without a cache when the cache directory is unusable', async () => {
+    const logged: string[] = [];
+    const prepared = await TASKS['two-body'].prepare({
+      ...(await context()),
+      cacheDir: null,
+      log: (l) => logged.push(l),
+    });
+    if ('skip' in prepared) throw new Error('two-body cannot be skipped');
+    expect(prepared.cacheHit).toBe(false);
+    expect(prepared.data.train.n).toBeGreaterThan(0);
+    expect(logged).toEqual([]);
   });
 });
 

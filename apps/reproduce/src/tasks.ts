@@ -29,12 +29,19 @@ import {
 } from '@hnn/eval';
 import type { OdeFunction } from '@hnn/integrators';
 import type { ImplementedTask } from './args.js';
+import { TaskInputError } from './errors.js';
 
 export interface TaskContext {
   readonly seed: number;
-  /** Absolute path of real_pend_h_1.txt, from --real-pendulum-data or HNN_REAL_PENDULUM_DATA. */
+  /**
+   * Path of real_pend_h_1.txt, from --real-pendulum-data or HNN_REAL_PENDULUM_DATA (absolute, or
+   * '' when the flag was given empty: loadRealPendulum reports that).
+   */
   readonly realPendulumPath: string | undefined;
-  readonly cacheDir: string;
+  /** Generated-dataset cache; null when the directory is unusable and the run goes on without. */
+  readonly cacheDir: string | null;
+  /** True when --tasks named this task: then a missing input fails it instead of skipping it. */
+  readonly explicit: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -139,15 +146,20 @@ const realPendulumTask: TaskSpec = {
   hiddenDim: 200,
   batchSize: undefined,
   prepare: async (ctx) => {
+    // The data is not ours to ship, so in a run of every task its absence is a skip (exit 0);
+    // a run that names the task asked for it, so there it is a failure. A file that is there but
+    // wrong (directory, checksum, malformed) is always a failure: the user meant to give it.
     if (ctx.realPendulumPath === undefined) {
-      return { skip: `no data file given. ${realPendulumHowToGet()}` };
+      const reason = `no data file given. ${realPendulumHowToGet()}`;
+      if (ctx.explicit) throw new TaskInputError(`--tasks names real-pendulum but ${reason}`);
+      return { skip: reason };
     }
     const t0 = performance.now();
     let data;
     try {
       data = realPendulumDataset(await loadRealPendulum(ctx.realPendulumPath));
     } catch (err) {
-      if (err instanceof DataFileMissingError) return { skip: err.message };
+      if (err instanceof DataFileMissingError && !ctx.explicit) return { skip: err.message };
       throw err;
     }
     return {
@@ -193,10 +205,9 @@ function orbitTask(
       const cached = await cachedDataset(
         { task: id, config },
         () => generateOrbitsDataset(config),
-        {
-          dir: ctx.cacheDir,
-        },
+        { dir: ctx.cacheDir },
       );
+      if (cached.note !== undefined) ctx.log(`${id}: ${cached.note}`);
       return {
         data: cached.dataset,
         generationSeconds: cached.seconds,

@@ -1,13 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, matMul, orthogonalWeight } from '@hnn/core';
+import { checkBiasInit, InvalidInputError, initialDenseLayer, matMul } from '@hnn/core';
+import type { BiasInit } from '@hnn/core';
 import type { RandomState } from '@hnn/random';
 
-/**
- * How the autoencoder's biases start. 'torch': U(-1/sqrt(fanIn), 1/sqrt(fanIn)), what
- * torch.nn.Linear's constructor draws and the reference keeps (it re-initialises only the weights,
- * with orthogonal_). 'zeros': the convention of @hnn/core's tanh MLP.
- */
-export type BiasInit = 'torch' | 'zeros';
+/** How the autoencoder's biases start: @hnn/core's {@link BiasInit} (default 'torch'). */
+export type { BiasInit } from '@hnn/core';
 
 export interface AutoencoderOptions {
   /** Pixels per sample (the paper: two 28 x 28 frames, 1568). */
@@ -66,19 +63,14 @@ export function autoencoderLayerSizes(
 
 /**
  * Initial weights in float64, [W1, b1, ..., W8, b8] with W (in x out) row-major: orthogonal W as
- * torch.nn.init.orthogonal_ (via @hnn/core's orthogonalWeight), biases per `biasInit`.
+ * torch.nn.init.orthogonal_, biases per `biasInit`, both drawn by @hnn/core's initialDenseLayer.
  */
 export function initialAutoencoderWeights(options: AutoencoderOptions): Float64Array[] {
   const { inputDim, hiddenDim, latentDim, rng, biasInit = 'torch' } = options;
   const out: Float64Array[] = [];
   for (const [nIn, nOut] of autoencoderLayerSizes(inputDim, hiddenDim, latentDim)) {
-    out.push(orthogonalWeight(nIn, nOut, rng));
-    const bound = 1 / Math.sqrt(nIn);
-    out.push(
-      biasInit === 'zeros'
-        ? new Float64Array(nOut)
-        : rng.randArray(nOut).map((u) => (2 * u - 1) * bound),
-    );
+    const { w, b } = initialDenseLayer(nIn, nOut, rng, biasInit);
+    out.push(w, b as Float64Array);
   }
   return out;
 }
@@ -94,9 +86,7 @@ export function createAutoencoder(options: AutoencoderOptions): Autoencoder {
       throw new InvalidInputError(`${name} must be a positive integer, got ${value}.`);
     }
   }
-  if (biasInit !== 'torch' && biasInit !== 'zeros') {
-    throw new InvalidInputError(`Unknown biasInit '${String(biasInit)}'; use 'torch' or 'zeros'.`);
-  }
+  checkBiasInit(biasInit);
   const initial = initialAutoencoderWeights(options);
   const sizes = autoencoderLayerSizes(inputDim, hiddenDim, latentDim);
   const layers = sizes.map(([nIn, nOut], l) =>

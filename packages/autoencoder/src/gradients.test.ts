@@ -36,7 +36,7 @@ function tinyModel(kind: PixelModelKind): PixelModel {
     latentHiddenDim: dims.latentHiddenDim,
     seed: 3,
   });
-  // Non-zero latent biases (core's MLP starts them at zero) so that their paths are exercised.
+  // Latent biases set to fixed non-zero values, so their paths are exercised whatever the init.
   const w = model.getWeights();
   const nAe = model.autoencoder.variables.length;
   w.forEach((a, i) => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createBaseline, createHnn, InvalidInputError } from '@hnn/core';
-import type { BaselineModel, Float64Dynamics, HnnModel } from '@hnn/core';
+import type { Float64Dynamics, MlpBaselineModel, MlpHnnModel } from '@hnn/core';
 import { RandomState } from '@hnn/random';
 import { createAutoencoder } from './autoencoder.js';
 import type { Autoencoder, BiasInit } from './autoencoder.js';
@@ -26,7 +26,7 @@ export interface PixelModelOptions {
    * RandomState(seed + 1) (through @hnn/core's createHnn / createBaseline).
    */
   readonly seed: number;
-  /** Initial autoencoder biases (default 'torch', as the reference). */
+  /** Initial biases of the autoencoder and the latent MLP (default 'torch', as the reference). */
   readonly biasInit?: BiasInit;
 }
 
@@ -48,7 +48,7 @@ export interface PixelModel {
   readonly latentDim: number;
   readonly autoencoder: Autoencoder;
   /** The latent dynamics model from @hnn/core. */
-  readonly latent: HnnModel | BaselineModel;
+  readonly latent: MlpHnnModel | MlpBaselineModel;
   /** Autoencoder variables [W1, b1, ..., W8, b8], then the latent MLP's [W1, b1, W2, b2, W3]. */
   readonly variables: readonly tf.Variable[];
   /** z for a batch of pixel pairs (batch x inputDim) -> (batch x latentDim). */
@@ -116,7 +116,7 @@ export function createPixelModel(options: PixelModelOptions): PixelModel {
     rng: new RandomState(seed),
     biasInit,
   });
-  let latent: HnnModel | BaselineModel;
+  let latent: MlpHnnModel | MlpBaselineModel;
   try {
     latent =
       kind === 'hnn'
@@ -125,8 +125,14 @@ export function createPixelModel(options: PixelModelOptions): PixelModel {
             hiddenDim: latentHiddenDim,
             seed: seed + 1,
             gradientMethod: 'explicit',
+            biasInit,
           })
-        : createBaseline({ inputDim: latentDim, hiddenDim: latentHiddenDim, seed: seed + 1 });
+        : createBaseline({
+            inputDim: latentDim,
+            hiddenDim: latentHiddenDim,
+            seed: seed + 1,
+            biasInit,
+          });
   } catch (error) {
     autoencoder.dispose();
     throw error;
@@ -145,7 +151,7 @@ class PixelModelImpl implements PixelModel {
   constructor(
     readonly kind: PixelModelKind,
     readonly autoencoder: Autoencoder,
-    readonly latent: HnnModel | BaselineModel,
+    readonly latent: MlpHnnModel | MlpBaselineModel,
   ) {
     this.inputDim = autoencoder.inputDim;
     this.hiddenDim = autoencoder.hiddenDim;

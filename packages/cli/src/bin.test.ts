@@ -1,13 +1,18 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempDir } from './test-utils/run-cli.js';
 import { LIBRARY } from './version.js';
+import { TEMPORARY_NAME } from './write-atomic.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   bin: Record<string, string>;
 };
 const builtBin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const built = existsSync(builtBin);
 
 describe('the hnn binary', () => {
   const argv = process.argv;
@@ -38,7 +43,7 @@ describe('the hnn binary', () => {
   });
 
   // Runs only after `pnpm build` (the test task does not build).
-  it.skipIf(!existsSync(builtBin))('runs as a process once built', () => {
+  it.skipIf(!built)('runs as a process once built', () => {
     const help = spawnSync(process.execPath, [builtBin, 'train', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: hnn train/);
@@ -54,4 +59,134 @@ describe('the hnn binary', () => {
       "hnn: error: missing.json: no such model file; check the path or create one with 'hnn train --out'\n",
     );
   });
+});
+
+describe.skipIf(!built)('the built binary under signals, closed pipes and pnpm', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let data: string;
+  let model: string;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    data = dir.path('spring.csv');
+    model = dir.path('model.json');
+    const hnn = (...args: string[]): void => {
+      const r = spawnSync(process.execPath, [builtBin, ...args], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    hnn('make-data', '--system', 'mass-spring', '--trajectories', '6', '--out', data);
+    hnn('train', '--data', data, '--model', 'hnn', '--out', model, '--hidden', '8', '--steps', '5');
+  });
+
+  afterAll(async () => {
+    await dir.remove();
+  });
+
+  /** Starts a long training and resolves once it reports its first step. */
+  function longTraining(out: string): {
+    child: ReturnType<typeof spawn>;
+    started: Promise<void>;
+    ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  } {
+    const child = spawn(
+      process.execPath,
+      [builtBin, 'train', '--data', data, '--model', 'hnn', '--out', out, '--hidden', '16'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const started = new Promise<void>((resolve, reject) => {
+      let text = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (/step +1\//.test(text)) resolve();
+      });
+      child.on('exit', () => {
+        reject(new Error(`training ended before its first step: ${text}`));
+      });
+    });
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.on('exit', (code, signal) => {
+        resolve({ code, signal });
+      });
+    });
+    return { child, started, ended };
+  }
+
+  it('SIGTERM during training removes the reserved temporary file and dies of the signal', async () => {
+    const out = dir.path('interrupted.json');
+    const run = longTraining(out);
+    await run.started;
+    // The output was reserved before training, under a visible, recognisable name.
+    const during = (await readdir(dir.path('.'))).filter((f) => TEMPORARY_NAME.test(f));
+    expect(during).toHaveLength(1);
+    expect(during[0]).toMatch(/^interrupted\.json\.hnn-partial-\d+-[0-9a-f]+\.tmp$/);
+    run.child.kill('SIGTERM');
+    expect(await run.ended).toEqual({ code: null, signal: 'SIGTERM' });
+    const after = await readdir(dir.path('.'));
+    expect(after.filter((f) => TEMPORARY_NAME.test(f) || f.endsWith('.tmp'))).toEqual([]);
+    expect(after).not.toContain('interrupted.json');
+  }, 30_000);
+
+  it('a reader that closes stderr early does not crash the run or leave a temporary file', async () => {
+    const out = dir.path('piped.json');
+    const child = spawn(
+      process.execPath,
+      [
+        builtBin,
+        'train',
+        '--data',
+        data,
+        '--model',
+        'hnn',
+        '--out',
+        out,
+        '--hidden',
+        '8',
+        '--steps',
+        '400',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    // Like `hnn train ... 2>&1 | head -1`: read one chunk, then close the pipe.
+    child.stderr.once('data', () => {
+      child.stderr.destroy();
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('exit', (c) => {
+        resolve(c);
+      });
+    });
+    expect(code).toBe(0);
+    const files = await readdir(dir.path('.'));
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(files).toContain('piped.json');
+  }, 60_000);
+
+  // `pnpm hnn` prints pnpm's own script banner on stdout before the CLI starts; `pnpm -s hnn`
+  // (what the READMEs show for redirected output) leaves it out, and the root script keeps
+  // turbo's run summary out of both streams.
+  const pnpmPath = process.env.npm_execpath;
+  const pnpm: string[] | undefined =
+    pnpmPath !== undefined && /pnpm/.test(pnpmPath)
+      ? /\.c?js$/.test(pnpmPath)
+        ? [process.execPath, pnpmPath]
+        : [pnpmPath]
+      : spawnSync('pnpm', ['--version']).status === 0
+        ? ['pnpm']
+        : undefined;
+  it.skipIf(pnpm === undefined)(
+    'pnpm -s hnn eval --json writes only the JSON to stdout, and nothing else to stderr',
+    () => {
+      const [command, ...pre] = pnpm as string[];
+      const r = spawnSync(
+        command as string,
+        [...pre, '-s', 'hnn', 'eval', '--model', model, '--data', data, '--json'],
+        { cwd: repoRoot, encoding: 'utf8' },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as { kind: string; rows: number };
+      expect(report).toMatchObject({ kind: 'hnn', rows: 180 });
+      expect(r.stderr).not.toMatch(/Tasks:|Cached:|turbo/);
+    },
+    60_000,
+  );
 });

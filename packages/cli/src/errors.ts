@@ -1,9 +1,30 @@
 /** Base class of every error @hnn/cli throws on purpose, so callers can catch them as a group. */
 export class HnnCliError extends Error {
   constructor(message: string) {
-    super(message);
+    super(printable(message));
     this.name = new.target.name;
   }
+}
+
+/**
+ * Text from a file or the command line made safe to print on a terminal: control characters
+ * (escape sequences, bells, carriage returns, line breaks) become visible escapes such as \x1b,
+ * so a crafted header cannot recolour or rewrite the user's terminal nor split an error line.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A value quoted for a message: printable, and cut to `max` characters so a huge field stays one short line. */
+export function quoted(text: string, max = 40): string {
+  const cut = text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
+  return `'${printable(cut)}'`;
 }
 
 /** A flag is missing, unknown or has a bad value. */

@@ -31,7 +31,8 @@ export type { Normalization, NormalizationMethod } from './normalization.js';
 export { energyDrift, rolloutModel } from './rollout.js';
 export type { Rollout, RolloutOptions } from './rollout.js';
 export { splitTrajectories } from './split.js';
-export { generatePaperSystemCsv, PAPER_SYSTEMS } from './systems.js';
+export { generatePaperSystemCsv, PAPER_SYSTEMS, paperSystemCsvChunks } from './systems.js';
+export { LIMITS } from './limits.js';
 export type { GenerateOptions, PaperSystem, PaperSystemName } from './systems.js';
 export {
   CSV_HEADER_HINT,

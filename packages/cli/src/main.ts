@@ -1,7 +1,7 @@
 import { BackendUnavailableError, InvalidInputError, TrainingDivergedError } from '@hnn/core';
 import type { CliIo } from './cli-io.js';
 import { processIo } from './cli-io.js';
-import { DataFileError, ModelFormatError, RolloutError, UsageError } from './errors.js';
+import { DataFileError, ModelFormatError, printable, RolloutError, UsageError } from './errors.js';
 import { EVAL_USAGE, runEval } from './eval-command.js';
 import { MAKE_DATA_USAGE, runMakeData } from './make-data-command.js';
 import { ROLLOUT_USAGE, runRollout } from './rollout-command.js';
@@ -60,7 +60,9 @@ export const CSV_HELP = `Trajectory CSV format
   derivatives are estimated per trajectory by second-order finite differences on the t grid
   (central 3-point formula inside, one-sided 3-point formulas at the ends, non-uniform t
   allowed; a 2-row trajectory gets the difference quotient).
-- Every value a finite number; blank lines are skipped; no quoted commas.
+- Every value a finite plain decimal (0.25, -3, 1e-3; no hex such as 0x10); blank lines are
+  skipped; no quoted commas. Two names for one column (q1 and q01) are an error.
+- The file must be a regular file (not a named pipe or device); it is read in chunks.
 
 Example (n = 1):
   trajectory,t,q1,p1,dq1,dp1
@@ -79,8 +81,10 @@ export const MODEL_HELP = `Model JSON format (formatVersion 1), written by 'hnn 
   normalization  { method, shift[2n], scale[2n], timeScale, energyScale }: the network sees
                  (x - shift) / scale; dx/dt = scale * f / timeScale; H = energyScale * H_net
   weights        [W1, b1, W2, b2, W3] as { name, shape, data } with W (in x out) row-major
-  training       data file, derivative source, split, settings, backend, time, final
-                 train/test loss (MSE of dx/dt in data units), loss history
+  training       data file, derivative source, split, settings, backend (TensorFlow.js) and
+                 fastPath (the engine that ran the steps, e.g. native-avx512-2threads,
+                 wasm-simd, or none when TensorFlow.js ops did; absent in older files), time,
+                 final train/test loss (MSE of dx/dt in data units), loss history
 `;
 
 export const MAIN_USAGE = `Usage: hnn <command> [options]     (hnn <command> --help for its options)
@@ -167,10 +171,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   } catch (err) {
     const code = exitCodeFor(err);
     const message = err instanceof Error ? err.message : String(err);
-    const oneLine = message.replace(/\s*\n\s*/g, ' ');
+    // Messages can quote file contents or arguments: never let them move the terminal's cursor.
+    const oneLine = printable(message.replace(/\s*\n\s*/g, ' '));
     if (code === EXIT_CODES.internal) {
       io.stderr(`hnn: internal error: ${oneLine}\n`);
-      if (err instanceof Error && err.stack !== undefined) io.stderr(`${err.stack}\n`);
+      if (err instanceof Error && err.stack !== undefined)
+        io.stderr(`${printable(err.stack).replace(/\\x0a/g, '\n')}\n`);
     } else {
       io.stderr(`hnn: error: ${oneLine}\n`);
     }

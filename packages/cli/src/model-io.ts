@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { float64DirectField, float64HamiltonianField } from '@hnn/core';
-import type { DynamicsModel, Float64Dynamics } from '@hnn/core';
+import type { Float64Dynamics, MlpBaselineModel, MlpHnnModel } from '@hnn/core';
 import { ModelFormatError } from './errors.js';
 import type { Normalization } from './normalization.js';
 import { LIBRARY } from './version.js';
@@ -67,7 +68,7 @@ export interface LoadedModel {
 }
 
 export interface CreateModelFileOptions {
-  readonly model: DynamicsModel;
+  readonly model: MlpHnnModel | MlpBaselineModel;
   readonly stateNames: readonly string[];
   readonly normalization: Normalization;
   readonly training?: TrainingRecord;
@@ -408,12 +409,32 @@ export function loadModel(json: unknown, options: LoadModelOptions = {}): Loaded
   };
 }
 
-/** Reads a model file from disk and loads it; a missing file is a ModelFormatError too. */
+/**
+ * Reads a model file from disk and loads it; a missing file, or one that is not a regular file
+ * (a named pipe would block forever), is a ModelFormatError too.
+ */
 export async function readModelFile(path: string): Promise<LoadedModel> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        throw new ModelFormatError(
+          path,
+          undefined,
+          info.isDirectory()
+            ? "is a directory; give the model file written by 'hnn train --out'"
+            : "is not a regular file (a named pipe, device or socket); give the model file written by 'hnn train --out'",
+        );
+      }
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
+    if (err instanceof ModelFormatError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ModelFormatError(
       path,

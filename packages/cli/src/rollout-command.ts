@@ -2,9 +2,10 @@ import { parseFlags, parseInteger, parseNumber, parseNumberList, required } from
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
 import { csvLine, formatNumber, linspace } from './format.js';
+import { LIMITS } from './limits.js';
 import { readModelFile } from './model-io.js';
 import { energyDrift, rolloutModel } from './rollout.js';
-import { checkOutputPath, writeFileAtomic } from './write-atomic.js';
+import { OutputFile } from './write-atomic.js';
 
 export const ROLLOUT_USAGE = `Usage: hnn rollout --model MODEL.json --x0 "q1,..,qn,p1,..,pn" --t-end T --out OUT.csv [options]
 
@@ -14,11 +15,12 @@ learned energy (in the data's units, up to an additive constant).
 
 Options:
   --model FILE         model written by 'hnn train' (required)
-  --x0 LIST            start state q1..qn,p1..pn, comma-separated (required; quote it, and
-                       write a leading minus as --x0=-0.5,0)
+  --x0 LIST            start state q1..qn,p1..pn, comma-separated (required), e.g.
+                       --x0 -0.6,0.5
   --t-end T            integrate over t in [0, T] (required, T > 0)
   --out FILE           CSV to write (required; written atomically)
-  --points N           number of output times, both ends included (default 100)
+  --points N           number of output times, both ends included (default 100, at most
+                       1000000)
   --rtol X             relative tolerance (default 1e-9)
   --atol X             absolute tolerance (default 1e-9)
   -h, --help           show this help
@@ -46,38 +48,48 @@ export async function runRollout(argv: readonly string[], io: CliIo): Promise<nu
   const x0 = parseNumberList('x0', required('rollout', 'x0', v.x0));
   const tEnd = parseNumber('t-end', required('rollout', 't-end', v['t-end']), 0, { above: 0 });
   const outPath = required('rollout', 'out', v.out);
-  const points = parseInteger('points', v.points, 100, 2);
+  const points = parseInteger('points', v.points, 100, { min: 2, ...LIMITS.rolloutPoints });
   const rtol = parseNumber('rtol', v.rtol, 1e-9, { above: 0 });
   const atol = parseNumber('atol', v.atol, 1e-9, { above: 0 });
-  await checkOutputPath('out', outPath, [modelPath]);
-  const model = await readModelFile(modelPath);
-  if (x0.length !== model.dim) {
-    throw new UsageError(
-      `--x0 has ${x0.length} numbers but the model's state (${model.stateNames.join(',')}) ` +
-        `has ${model.dim}; give one value per component`,
-    );
+  const out = await OutputFile.reserve('out', outPath, [modelPath]);
+  try {
+    return await rollOutAndWrite();
+  } finally {
+    await out.discard();
   }
-  const result = rolloutModel(model, x0, linspace(0, tEnd, points), { rtol, atol });
-  const header = ['t', ...model.stateNames, ...(result.energy === undefined ? [] : ['H'])];
-  let text = csvLine(header);
-  result.ys.forEach((y, i) => {
-    const row = [result.ts[i] as number, ...y];
-    if (result.energy !== undefined) row.push(result.energy[i] as number);
-    text += csvLine(row);
-  });
-  await writeFileAtomic(outPath, text);
-  const last = result.ys[result.ys.length - 1] as Float64Array;
-  let summary =
-    `rolled out the ${model.kind === 'hnn' ? 'HNN' : 'baseline'} from x0 = (${Array.from(x0).join(', ')}) ` +
-    `over t in [0, ${tEnd}]: ${result.stats.naccepted} accepted steps, ${result.stats.nfev} field ` +
-    `evaluations\nx(${tEnd}) = (${Array.from(last, formatNumber).join(', ')})\n`;
-  if (result.energy !== undefined) {
-    const drift = energyDrift(result.energy);
-    summary +=
-      `learned energy H: ${formatNumber(result.energy[0] as number)} at t = 0, ` +
-      `${formatNumber(result.energy[result.energy.length - 1] as number)} at t = ${tEnd}, ` +
-      `max |H(t) - H(0)| = ${formatNumber(drift)}\n`;
+
+  async function rollOutAndWrite(): Promise<number> {
+    const model = await readModelFile(modelPath);
+    if (x0.length !== model.dim) {
+      throw new UsageError(
+        `--x0 has ${x0.length} numbers but the model's state (${model.stateNames.join(',')}) ` +
+          `has ${model.dim}; give one value per component`,
+      );
+    }
+    const result = rolloutModel(model, x0, linspace(0, tEnd, points), { rtol, atol });
+    const header = ['t', ...model.stateNames, ...(result.energy === undefined ? [] : ['H'])];
+    function* lines(): Generator<string> {
+      yield csvLine(header);
+      for (let i = 0; i < result.ys.length; i++) {
+        const row = [result.ts[i] as number, ...(result.ys[i] as Float64Array)];
+        if (result.energy !== undefined) row.push(result.energy[i] as number);
+        yield csvLine(row);
+      }
+    }
+    await out.commit(lines());
+    const last = result.ys[result.ys.length - 1] as Float64Array;
+    let summary =
+      `rolled out the ${model.kind === 'hnn' ? 'HNN' : 'baseline'} from x0 = (${Array.from(x0).join(', ')}) ` +
+      `over t in [0, ${tEnd}]: ${result.stats.naccepted} accepted steps, ${result.stats.nfev} field ` +
+      `evaluations\nx(${tEnd}) = (${Array.from(last, formatNumber).join(', ')})\n`;
+    if (result.energy !== undefined) {
+      const drift = energyDrift(result.energy);
+      summary +=
+        `learned energy H: ${formatNumber(result.energy[0] as number)} at t = 0, ` +
+        `${formatNumber(result.energy[result.energy.length - 1] as number)} at t = ${tEnd}, ` +
+        `max |H(t) - H(0)| = ${formatNumber(drift)}\n`;
+    }
+    io.stdout(`${summary}wrote ${outPath} (${points} rows: ${header.join(',')})\n`);
+    return 0;
   }
-  io.stdout(`${summary}wrote ${outPath} (${points} rows: ${header.join(',')})\n`);
-  return 0;
 }

@@ -51,17 +51,21 @@ export interface GenerateOptions {
 }
 
 /**
- * CSV text of trajectories made as the reference's data.py does: per trajectory a random
- * direction scaled to a radius ~ U(min, max), Dormand-Prince (rtol 1e-10) at evenly spaced times
- * over [0, tEnd], exact derivatives from the true field at the noiseless states, then Gaussian
- * noise on q and p (all q draws, then all p draws). With 50 trajectories, seed 0 and the paper's
- * settings these are the reference's numbers.
+ * The CSV of trajectories made as the reference's data.py does, in chunks (header, then one chunk
+ * per trajectory) so that a large data set is streamed to disk rather than built as one string:
+ * per trajectory a random direction scaled to a radius ~ U(min, max), Dormand-Prince (rtol 1e-10)
+ * at evenly spaced times over [0, tEnd], exact derivatives from the true field at the noiseless
+ * states, then Gaussian noise on q and p (all q draws, then all p draws). With 50 trajectories,
+ * seed 0 and the paper's settings these are the reference's numbers.
  */
-export function generatePaperSystemCsv(system: PaperSystem, options: GenerateOptions): string {
+export function* paperSystemCsvChunks(
+  system: PaperSystem,
+  options: GenerateOptions,
+): Generator<string, void, undefined> {
   const { trajectories, points, tEnd, noise, seed, derivatives } = options;
   const rng = new RandomState(seed);
   const tEval = linspace(0, tEnd, points);
-  const out = [derivatives ? 'trajectory,t,q1,p1,dq1,dp1' : 'trajectory,t,q1,p1'];
+  yield derivatives ? 'trajectory,t,q1,p1,dq1,dp1\n' : 'trajectory,t,q1,p1\n';
   const d = new Float64Array(2);
   for (let s = 0; s < trajectories; s++) {
     let q0 = rng.rand() * 2 - 1;
@@ -74,7 +78,10 @@ export function generatePaperSystemCsv(system: PaperSystem, options: GenerateOpt
     if (sol.status !== 'success') throw new Error(`${system.name}: ${sol.message}`);
     const qNoise = Array.from({ length: points }, () => rng.randn() * noise);
     const pNoise = Array.from({ length: points }, () => rng.randn() * noise);
-    sol.ys.forEach((y, i) => {
+    // Chunks of at most 10000 rows, so even a single long trajectory is never one huge string.
+    let rows: string[] = [];
+    for (let i = 0; i < sol.ys.length; i++) {
+      const y = sol.ys[i] as Float64Array;
       const row: number[] = [
         s,
         tEval[i] as number,
@@ -85,8 +92,19 @@ export function generatePaperSystemCsv(system: PaperSystem, options: GenerateOpt
         system.field(0, y, d);
         row.push(d[0] as number, d[1] as number);
       }
-      out.push(row.join(','));
-    });
+      rows.push(row.join(','));
+      if (rows.length === 10000) {
+        yield `${rows.join('\n')}\n`;
+        rows = [];
+      }
+    }
+    if (rows.length > 0) yield `${rows.join('\n')}\n`;
   }
-  return `${out.join('\n')}\n`;
+}
+
+/** The whole CSV of paperSystemCsvChunks as one string (for small data sets). */
+export function generatePaperSystemCsv(system: PaperSystem, options: GenerateOptions): string {
+  let text = '';
+  for (const chunk of paperSystemCsvChunks(system, options)) text += chunk;
+  return text;
 }

@@ -1,12 +1,14 @@
 import { createBaseline, createHnn, initBackend, train } from '@hnn/core';
-import type { BackendPreference, DynamicsModel, TrainProgress } from '@hnn/core';
+import type { BackendPreference, MlpBaselineModel, MlpHnnModel, TrainProgress } from '@hnn/core';
 import { parseChoice, parseFlags, parseInteger, parseNumber, required } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { DataFileError, UsageError } from './errors.js';
+import { LIMITS } from './limits.js';
 import { formatDuration, formatNumber } from './format.js';
 import { createModelFile, loadModel, serializeModel } from './model-io.js';
 import type { LoadedModel } from './model-io.js';
 import { fitNormalization, NORMALIZATION_METHODS, normalizeSamples } from './normalization.js';
+import type { Normalization } from './normalization.js';
 import { splitTrajectories } from './split.js';
 import {
   CSV_HEADER_HINT,
@@ -14,7 +16,8 @@ import {
   readTrajectoryCsv,
   trajectoryDerivatives,
 } from './trajectory-csv.js';
-import { checkOutputPath, writeFileAtomic } from './write-atomic.js';
+import type { TrajectoryData } from './trajectory-csv.js';
+import { OutputFile } from './write-atomic.js';
 
 /** The paper's training settings (Section 4 and the reference code), used as defaults. */
 export const TRAIN_DEFAULTS = {
@@ -47,14 +50,16 @@ Options:
   --data FILE          training data (required)
   --model KIND         hnn or baseline (required)
   --out FILE           model file to write (required; written atomically at the end)
-  --steps N            Adam steps; N + 1 iterations run, as the reference (default 2000)
-  --hidden N           width of both hidden layers (default 200)
+  --steps N            Adam steps; N + 1 iterations run, as the reference (default 2000,
+                       at most 1000000)
+  --hidden N           width of both hidden layers (default 200, at most 1024)
   --lr X               learning rate (default 1e-3)
   --weight-decay X     Adam L2 weight decay (default 0; the paper used 1e-4 for its toy tasks)
   --batch N            minibatch size, drawn afresh each step (default: full batch)
   --test-split F       fraction of whole trajectories held out as the test set, chosen at
                        random by --seed (default 0.2; 0 = no test set)
-  --seed N             seed of the initial weights, the split and the minibatches (default 0)
+  --seed N             seed of the initial weights, the split and the minibatches (default 0;
+                       0 to 4294967295)
   --normalize KIND     symplectic (default): centre the states and scale each (q_i, p_i) pair
                        and time so the network sees order-1 numbers while H stays a
                        Hamiltonian; none: the raw numbers, as the paper
@@ -62,7 +67,8 @@ Options:
   -h, --help           show this help
 
 Progress (step, loss in normalised units, ETA) goes to stderr; the final train and test loss,
-as the mean squared error of dx/dt in the data's units, to stdout.
+as the mean squared error of dx/dt in the data's units, and the engine that ran the steps
+(TensorFlow.js backend and fused fast path) to stdout.
 
 Example:
   hnn train --data spring.csv --model hnn --out spring-hnn.json
@@ -120,142 +126,222 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     'hnn',
   );
   const outPath = required('train', 'out', v.out);
-  const steps = parseInteger('steps', v.steps, TRAIN_DEFAULTS.steps, 0);
-  const hidden = parseInteger('hidden', v.hidden, TRAIN_DEFAULTS.hidden, 1);
+  const steps = parseInteger('steps', v.steps, TRAIN_DEFAULTS.steps, { min: 0, ...LIMITS.steps });
+  const hidden = parseInteger('hidden', v.hidden, TRAIN_DEFAULTS.hidden, {
+    min: 1,
+    ...LIMITS.hidden,
+  });
   const learningRate = parseNumber('lr', v.lr, TRAIN_DEFAULTS.learningRate, { above: 0 });
   const weightDecay = parseNumber('weight-decay', v['weight-decay'], TRAIN_DEFAULTS.weightDecay, {
     atLeast: 0,
   });
-  const batch = v.batch === undefined ? undefined : parseInteger('batch', v.batch, 0, 1);
+  const batch = v.batch === undefined ? undefined : parseInteger('batch', v.batch, 0, { min: 1 });
   const testSplit = parseNumber('test-split', v['test-split'], TRAIN_DEFAULTS.testSplit, {
     atLeast: 0,
     below: 1,
   });
-  const seed = parseInteger('seed', v.seed, TRAIN_DEFAULTS.seed, 0);
+  const seed = parseInteger('seed', v.seed, TRAIN_DEFAULTS.seed, { min: 0, ...LIMITS.seed });
   const normalize = parseChoice('normalize', v.normalize, NORMALIZATION_METHODS, 'symplectic');
   const backend = parseChoice('backend', v.backend, BACKENDS, 'auto');
-  await checkOutputPath('out', outPath, [dataPath]);
-
-  const data = await readTrajectoryCsv(dataPath);
-  const derivs = trajectoryDerivatives(data);
-  const count = data.trajectories.length;
-  if (testSplit > 0 && count < 2) {
-    throw new DataFileError(
-      dataPath,
-      undefined,
-      `holds ${count} trajectory, but the test split holds out whole trajectories; add ` +
-        'trajectories or pass --test-split 0',
-    );
-  }
-  const split = splitTrajectories(count, testSplit, seed);
-  const gather = (idx: number[], pick: (i: number) => Float64Array): Float64Array =>
-    concat(idx.map(pick));
-  const trainX = gather(split.train, (i) => data.trajectories[i]?.x as Float64Array);
-  const trainDx = gather(split.train, (i) => derivs[i] as Float64Array);
-  const testX = gather(split.test, (i) => data.trajectories[i]?.x as Float64Array);
-  const testDx = gather(split.test, (i) => derivs[i] as Float64Array);
-  const dim = data.dim;
-  const nTrain = trainX.length / dim;
-  if (batch !== undefined && batch > nTrain) {
-    throw new UsageError(
-      `--batch ${batch} is larger than the ${nTrain} training rows; use a smaller --batch or omit it`,
-    );
-  }
-  const stateNames = [
-    ...Array.from({ length: data.degreesOfFreedom }, (_, i) => `q${i + 1}`),
-    ...Array.from({ length: data.degreesOfFreedom }, (_, i) => `p${i + 1}`),
-  ];
-  io.stderr(
-    `data ${dataPath}: ${data.rows} rows, ${count} trajectories, n = ${data.degreesOfFreedom} ` +
-      `(state ${stateNames.join(',')}); derivatives: ${derivativeSource(data)}\n` +
-      `split by trajectory (seed ${seed}): ${split.train.length} train (${nTrain} rows), ` +
-      `${split.test.length} test (${testX.length / dim} rows)\n`,
-  );
-
-  const normalization = fitNormalization(normalize, trainX, trainDx, dim);
-  const trainN = normalizeSamples(normalization, trainX, trainDx, dim);
-  const testN = normalizeSamples(normalization, testX, testDx, dim);
-  const backendInfo = await initBackend(backend === 'auto' ? undefined : backend);
-  const model: DynamicsModel =
-    kind === 'hnn'
-      ? createHnn({ inputDim: dim, hiddenDim: hidden, seed })
-      : createBaseline({ inputDim: dim, hiddenDim: hidden, seed });
+  const out = await OutputFile.reserve('out', outPath, [dataPath]);
   try {
-    io.stderr(
-      `training ${kind === 'hnn' ? 'HNN' : 'baseline'} ${dim}-${hidden}-${hidden}-` +
-        `${kind === 'hnn' ? 1 : dim} on ${backendInfo.name}: ${steps + 1} iterations, lr ` +
-        `${learningRate}, weight decay ${weightDecay}, ${batch === undefined ? 'full batch' : `batch ${batch}`}, ` +
-        `normalisation ${normalize}\n`,
-    );
-    const width = String(steps + 1).length;
-    const progressEvery = Math.max(1, Math.round(steps / 10));
-    const result = await train(model, {
-      trainX: trainN.x,
-      trainDx: trainN.dx,
-      ...(split.test.length > 0 ? { testX: testN.x, testDx: testN.dx } : {}),
-      steps,
-      learningRate,
-      weightDecay,
-      ...(batch === undefined ? {} : { batchSize: batch }),
-      seed,
-      progressEvery,
-      onProgress: (p: TrainProgress) => {
-        io.stderr(
-          `step ${String(p.step + 1).padStart(width)}/${p.total}  loss ${p.trainLoss.toExponential(3)}` +
-            `${p.testLoss === undefined ? '' : `  test ${p.testLoss.toExponential(3)}`}` +
-            `  elapsed ${formatDuration(p.elapsedMs)}  ETA ${formatDuration(p.etaMs)}\n`,
-        );
-      },
-    });
-    const provisional = createModelFile({ model, stateNames, normalization });
-    const loaded = loadModel(provisional);
-    const finalTrainLoss = float64Loss(loaded, trainX, trainDx);
-    const finalTestLoss = split.test.length > 0 ? float64Loss(loaded, testX, testDx) : null;
-    const file = createModelFile({
-      model,
-      stateNames,
+    return await trainAndWrite();
+  } finally {
+    // After a commit this only checks that no temporary file is left.
+    await out.discard();
+  }
+
+  async function trainAndWrite(): Promise<number> {
+    const data = await readTrajectoryCsv(dataPath);
+    const derivs = trajectoryDerivatives(data);
+    const count = data.trajectories.length;
+    if (testSplit > 0 && count < 2) {
+      throw new DataFileError(
+        dataPath,
+        undefined,
+        `holds ${count} trajectory, but the test split holds out whole trajectories; add ` +
+          'trajectories or pass --test-split 0',
+      );
+    }
+    const split = splitTrajectories(count, testSplit, seed);
+    const gather = (idx: number[], pick: (i: number) => Float64Array): Float64Array =>
+      concat(idx.map(pick));
+    const trainX = gather(split.train, (i) => data.trajectories[i]?.x as Float64Array);
+    const trainDx = gather(split.train, (i) => derivs[i] as Float64Array);
+    const testX = gather(split.test, (i) => data.trajectories[i]?.x as Float64Array);
+    const testDx = gather(split.test, (i) => derivs[i] as Float64Array);
+    const dim = data.dim;
+    const nTrain = trainX.length / dim;
+    if (batch !== undefined && batch > nTrain) {
+      throw new UsageError(
+        `--batch ${batch} is larger than the ${nTrain} training rows; use a smaller --batch or omit it`,
+      );
+    }
+    const stateNames = [
+      ...Array.from({ length: data.degreesOfFreedom }, (_, i) => `q${i + 1}`),
+      ...Array.from({ length: data.degreesOfFreedom }, (_, i) => `p${i + 1}`),
+    ];
+    const normalization = fitNormalization(normalize, trainX, trainDx, dim);
+    const trainN = normalizeSamples(normalization, trainX, trainDx, dim);
+    const testN = normalizeSamples(normalization, testX, testDx, dim);
+    checkFitsFloat32(
+      data,
+      derivs,
       normalization,
-      training: {
-        data: dataPath,
-        rows: data.rows,
-        derivatives: derivativeSource(data),
-        trajectories: { train: split.train.length, test: split.test.length },
-        testTrajectoryIds: split.test.map((i) => data.trajectories[i]?.id),
-        testSplit,
-        seed,
+      [trainN.x, trainN.dx, testN.x, testN.dx],
+      normalize,
+    );
+    io.stderr(
+      `data ${dataPath}: ${data.rows} rows, ${count} trajectories, n = ${data.degreesOfFreedom} ` +
+        `(state ${stateNames.join(',')}); derivatives: ${derivativeSource(data)}\n` +
+        `split by trajectory (seed ${seed}): ${split.train.length} train (${nTrain} rows), ` +
+        `${split.test.length} test (${testX.length / dim} rows)\n`,
+    );
+
+    const backendInfo = await initBackend(backend === 'auto' ? undefined : backend);
+    const model: MlpHnnModel | MlpBaselineModel =
+      kind === 'hnn'
+        ? createHnn({ inputDim: dim, hiddenDim: hidden, seed })
+        : createBaseline({ inputDim: dim, hiddenDim: hidden, seed });
+    try {
+      io.stderr(
+        `training ${kind === 'hnn' ? 'HNN' : 'baseline'} ${dim}-${hidden}-${hidden}-` +
+          `${kind === 'hnn' ? 1 : dim} (TensorFlow.js backend ${backendInfo.name}): ${steps + 1} iterations, lr ` +
+          `${learningRate}, weight decay ${weightDecay}, ${batch === undefined ? 'full batch' : `batch ${batch}`}, ` +
+          `normalisation ${normalize}\n`,
+      );
+      const width = String(steps + 1).length;
+      const progressEvery = Math.max(1, Math.round(steps / 10));
+      const result = await train(model, {
+        trainX: trainN.x,
+        trainDx: trainN.dx,
+        ...(split.test.length > 0 ? { testX: testN.x, testDx: testN.dx } : {}),
         steps,
-        iterations: result.iterations,
-        hidden,
         learningRate,
         weightDecay,
-        batch: batch ?? 'full',
-        backend: result.backend,
-        seconds: result.seconds,
-        msPerStep: result.msPerStep,
-        lossDefinition:
-          'mean over rows and components of (predicted dx/dt - dx/dt)^2, in the data units, float64 evaluation of the saved weights',
-        finalTrainLoss,
-        finalTestLoss,
-        history: result.history
-          .filter((h) => h.step % progressEvery === 0 || h.step === result.iterations - 1)
-          .map((h) => ({
-            step: h.step,
-            normalizedTrainLoss: h.trainLoss,
-            normalizedTestLoss: h.testLoss ?? null,
-          })),
-      },
-    });
-    await writeFileAtomic(outPath, serializeModel(file));
-    io.stdout(
-      `trained ${kind === 'hnn' ? 'HNN' : 'baseline'} in ${formatDuration(result.seconds * 1000)} ` +
-        `(${result.msPerStep.toFixed(1)} ms/step, ${result.backend})\n` +
-        `final train loss ${formatNumber(finalTrainLoss)}` +
-        `${finalTestLoss === null ? '' : `, test loss ${formatNumber(finalTestLoss)}`} ` +
-        `(MSE of dx/dt, data units)\n` +
-        `wrote ${outPath}\n`,
-    );
-    return 0;
-  } finally {
-    model.dispose();
+        ...(batch === undefined ? {} : { batchSize: batch }),
+        seed,
+        progressEvery,
+        onProgress: (p: TrainProgress) => {
+          io.stderr(
+            `step ${String(p.step + 1).padStart(width)}/${p.total}  loss ${p.trainLoss.toExponential(3)}` +
+              `${p.testLoss === undefined ? '' : `  test ${p.testLoss.toExponential(3)}`}` +
+              `  elapsed ${formatDuration(p.elapsedMs)}  ETA ${formatDuration(p.etaMs)}\n`,
+          );
+        },
+      });
+      const provisional = createModelFile({ model, stateNames, normalization });
+      const loaded = loadModel(provisional);
+      const finalTrainLoss = float64Loss(loaded, trainX, trainDx);
+      const finalTestLoss = split.test.length > 0 ? float64Loss(loaded, testX, testDx) : null;
+      const file = createModelFile({
+        model,
+        stateNames,
+        normalization,
+        training: {
+          data: dataPath,
+          rows: data.rows,
+          derivatives: derivativeSource(data),
+          trajectories: { train: split.train.length, test: split.test.length },
+          testTrajectoryIds: split.test.map((i) => data.trajectories[i]?.id),
+          testSplit,
+          seed,
+          steps,
+          iterations: result.iterations,
+          hidden,
+          learningRate,
+          weightDecay,
+          batch: batch ?? 'full',
+          backend: result.backend,
+          fastPath: result.fastPath,
+          ...(result.fastPathReason === undefined ? {} : { fastPathReason: result.fastPathReason }),
+          seconds: result.seconds,
+          msPerStep: result.msPerStep,
+          lossDefinition:
+            'mean over rows and components of (predicted dx/dt - dx/dt)^2, in the data units, float64 evaluation of the saved weights',
+          finalTrainLoss,
+          finalTestLoss,
+          history: result.history
+            .filter((h) => h.step % progressEvery === 0 || h.step === result.iterations - 1)
+            .map((h) => ({
+              step: h.step,
+              normalizedTrainLoss: h.trainLoss,
+              normalizedTestLoss: h.testLoss ?? null,
+            })),
+        },
+      });
+      await out.commit(serializeModel(file));
+      io.stdout(
+        `trained ${kind === 'hnn' ? 'HNN' : 'baseline'} in ${formatDuration(result.seconds * 1000)} ` +
+          `(${result.msPerStep.toFixed(1)} ms/step, backend ${result.backend}, fast path ${result.fastPath})\n` +
+          `final train loss ${formatNumber(finalTrainLoss)}` +
+          `${finalTestLoss === null ? '' : `, test loss ${formatNumber(finalTestLoss)}`} ` +
+          `(MSE of dx/dt, data units)\n` +
+          `wrote ${outPath}\n`,
+      );
+      return 0;
+    } finally {
+      model.dispose();
+    }
   }
+}
+
+/** The largest float32, the precision the network trains in. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Refuses data whose normalised numbers are not finite float32 values, naming the column with
+ * the largest magnitude, that value and its line (the overflow starts there). Without this, a
+ * value like 1e300 (finite in float64) made the normalisation overflow and training fail with a
+ * misleading "NaN at row 0".
+ */
+function checkFitsFloat32(
+  data: TrajectoryData,
+  derivs: readonly Float64Array[],
+  normalization: Normalization,
+  arrays: readonly Float64Array[],
+  method: string,
+): void {
+  const fits = (v: number): boolean => Math.abs(v) <= FLOAT32_MAX;
+  const [trainX, trainDx, testX, testDx] = arrays as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  const statesFit =
+    [...normalization.shift, ...normalization.scale].every(fits) &&
+    trainX.every(fits) &&
+    testX.every(fits);
+  if (statesFit && fits(normalization.timeScale) && trainDx.every(fits) && testDx.every(fits)) {
+    return;
+  }
+  // The states come first: derivatives estimated from overflowing states overflow too, but the
+  // value to fix is the state's.
+  const derivative = statesFit;
+  const dim = data.dim;
+  const n = data.degreesOfFreedom;
+  let worst = { value: 0, name: '', line: undefined as number | undefined };
+  data.trajectories.forEach((tr, j) => {
+    const values = derivative ? (derivs[j] as Float64Array) : tr.x;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      if (!(Math.abs(v) <= Math.abs(worst.value))) {
+        const k = i % dim;
+        const name = `${derivative ? 'd' : ''}${k < n ? 'q' : 'p'}${(k % n) + 1}`;
+        worst = { value: v, name, line: tr.lines[Math.floor(i / dim)] };
+      }
+    }
+  });
+  const estimated =
+    derivative && !data.hasDerivatives ? ' (estimated by finite differences from q, p and t)' : '';
+  throw new DataFileError(
+    data.file,
+    worst.line,
+    `${worst.name}${estimated} = ${worst.value} is too large to train on: training computes in ` +
+      `float32 (largest ${FLOAT32_MAX.toPrecision(3)})` +
+      (method === 'symplectic' ? ' after a normalisation that squares the values' : '') +
+      ', and the numbers overflowed; rescale the data (e.g. change units) so that its values ' +
+      'stay well inside that range',
+  );
 }

@@ -7,9 +7,11 @@ export interface DynamicsModel {
   readonly kind: 'hnn' | 'baseline';
   /** State dimension (for an HNN, 2 x the number of coordinates q). */
   readonly inputDim: number;
-  readonly hiddenDim: number;
-  readonly mlp: Mlp;
-  /** Trainable variables, [W1, b1, W2, b2, W3]. */
+  /** Hidden width of the built-in MLP; undefined for a network of your own. */
+  readonly hiddenDim?: number;
+  /** The built-in MLP (what the fused kernel and the saved format serve); undefined for a network of your own. */
+  readonly mlp?: Mlp;
+  /** Trainable variables: [W1, b1, W2, b2, W3] for the built-in MLP, else the network's. */
   readonly variables: readonly tf.Variable[];
   /**
    * Predicted dx/dt for a batch (batch x inputDim), differentiable with respect to `variables`

@@ -5,8 +5,17 @@ import { markFusable } from './fast/fast-path.js';
 import { float64HamiltonianField } from './float64.js';
 import type { Float64Dynamics } from './float64.js';
 import { matMul } from './mat-mul.js';
+import type { BiasInit } from './init.js';
 import { createMlp } from './mlp.js';
 import type { Mlp } from './mlp.js';
+import {
+  assignVariables,
+  checkNetworkOutput,
+  readVariables,
+  tensorFloat64Dynamics,
+  toNetwork,
+} from './network.js';
+import type { Network, NetworkInput } from './network.js';
 import { symplecticFromGradient, symplecticGradient } from './symplectic-gradient.js';
 
 /**
@@ -17,13 +26,30 @@ import { symplecticFromGradient, symplecticGradient } from './symplectic-gradien
  */
 export type HnnGradientMethod = 'explicit' | 'autodiff';
 
-export interface HnnOptions {
+/** The paper's HNN: a 2-hidden-layer tanh MLP H(x) built from a seed. */
+export interface HnnMlpOptions {
   /** State dimension, even: x = (q, p). */
   readonly inputDim: number;
   readonly hiddenDim?: number;
   readonly seed: number;
   readonly gradientMethod?: HnnGradientMethod;
+  /** How the MLP's hidden biases start (default 'torch', as the reference). */
+  readonly biasInit?: BiasInit;
+  readonly network?: undefined;
 }
+
+/**
+ * An HNN on a network of your own: `network` computes the scalar H(x), (batch x inputDim) ->
+ * (batch x 1) or (batch); dx/dt is its symplectic gradient by automatic differentiation. See
+ * {@link Network} for which ops keep the loss's second-order gradient correct. Trains on
+ * TensorFlow.js (the fused kernel serves only the built-in MLP; train() reports fastPath 'none').
+ */
+export interface HnnNetworkOptions {
+  readonly inputDim: number;
+  readonly network: NetworkInput;
+}
+
+export type HnnOptions = HnnMlpOptions | HnnNetworkOptions;
 
 /** Hamiltonian Neural Network: an MLP H(x) -> scalar; dx/dt is its symplectic gradient. */
 export interface HnnModel extends DynamicsModel {
@@ -35,26 +61,89 @@ export interface HnnModel extends DynamicsModel {
   hamiltonianGradient(x: tf.Tensor2D): tf.Tensor2D;
 }
 
+/** The paper's HNN, on the built-in MLP (what the fused kernel trains and the saved format stores). */
+export interface MlpHnnModel extends HnnModel {
+  readonly mlp: Mlp;
+  readonly hiddenDim: number;
+}
+
+export function createHnn(options: HnnMlpOptions): MlpHnnModel;
+export function createHnn(options: HnnNetworkOptions): HnnModel;
+export function createHnn(options: HnnOptions): HnnModel;
 export function createHnn(options: HnnOptions): HnnModel {
-  const { inputDim, hiddenDim = 200, seed, gradientMethod = 'explicit' } = options;
+  const { inputDim } = options;
   if (!Number.isInteger(inputDim) || inputDim < 2 || inputDim % 2 !== 0) {
     throw new InvalidInputError(
       `An HNN's inputDim is the size of (q, p) and must be an even integer >= 2, got ${inputDim}.`,
     );
   }
+  if (options.network !== undefined) {
+    const network = toNetwork(options.network);
+    checkNetworkOutput(network, inputDim, 1);
+    return new NetworkHnn(network, inputDim);
+  }
+  const { hiddenDim = 200, seed, gradientMethod = 'explicit', biasInit } = options;
   if (gradientMethod !== 'explicit' && gradientMethod !== 'autodiff') {
     throw new InvalidInputError(
       `Unknown gradientMethod '${String(gradientMethod)}'; use 'explicit' or 'autodiff'.`,
     );
   }
-  const mlp = createMlp({ inputDim, outputDim: 1, hiddenDim, seed });
+  const mlp = createMlp({ inputDim, outputDim: 1, hiddenDim, seed, biasInit });
   const model = new Hnn(mlp, inputDim, hiddenDim, gradientMethod);
   // Both gradient methods compute the same function, which the fused kernel also computes.
   markFusable(model);
   return model;
 }
 
-class Hnn implements HnnModel {
+/** An HNN whose H is a network of the caller's; dH/dx by nested automatic differentiation. */
+class NetworkHnn implements HnnModel {
+  readonly kind = 'hnn';
+  readonly gradientMethod = 'autodiff';
+  readonly variables: readonly tf.Variable[];
+
+  constructor(
+    private readonly network: Network,
+    readonly inputDim: number,
+  ) {
+    this.variables = network.variables;
+  }
+
+  hamiltonian(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => tf.reshape(this.network.apply(x), [-1]));
+  }
+
+  hamiltonianGradient(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(
+      () => tf.grad((xx) => tf.sum(this.network.apply(xx as tf.Tensor2D)))(x) as tf.Tensor2D,
+    );
+  }
+
+  timeDerivative(x: tf.Tensor2D): tf.Tensor2D {
+    return symplecticGradient((xx) => this.network.apply(xx), x);
+  }
+
+  toFloat64(): Float64Dynamics {
+    return tensorFloat64Dynamics(
+      this.inputDim,
+      (x) => this.timeDerivative(x),
+      (x) => this.hamiltonian(x),
+    );
+  }
+
+  getWeights(): Float32Array[] {
+    return readVariables(this.variables);
+  }
+
+  setWeights(weights: readonly ArrayLike<number>[]): void {
+    assignVariables(this.variables, weights);
+  }
+
+  dispose(): void {
+    this.network.dispose?.();
+  }
+}
+
+class Hnn implements MlpHnnModel {
   readonly kind = 'hnn';
   readonly variables: readonly tf.Variable[];
 

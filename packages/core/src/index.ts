@@ -3,7 +3,13 @@ export type { AdamOptions } from './adam.js';
 export { getBackendInfo, initBackend } from './backend.js';
 export type { BackendInfo, BackendName, BackendPreference } from './backend.js';
 export { createBaseline } from './baseline.js';
-export type { BaselineModel, BaselineOptions } from './baseline.js';
+export type {
+  BaselineMlpOptions,
+  BaselineModel,
+  BaselineNetworkOptions,
+  BaselineOptions,
+  MlpBaselineModel,
+} from './baseline.js';
 export type { SampleArray } from './data.js';
 export type { DynamicsModel } from './dynamics-model.js';
 export {
@@ -32,9 +38,19 @@ export { fastPathPreference } from './fast/fast-path.js';
 export { float64DirectField, float64HamiltonianField } from './float64.js';
 export type { Float64Dynamics, Float64MlpWeights } from './float64.js';
 export { createHnn } from './hnn.js';
-export type { HnnGradientMethod, HnnModel, HnnOptions } from './hnn.js';
+export type {
+  HnnGradientMethod,
+  HnnMlpOptions,
+  HnnModel,
+  HnnNetworkOptions,
+  HnnOptions,
+  MlpHnnModel,
+} from './hnn.js';
+export type { LayersModelLike, Network, NetworkInput } from './network.js';
 export { mseLoss } from './loss.js';
 export { matMul } from './mat-mul.js';
+export { BIAS_INITS, checkBiasInit, initialDenseLayer } from './init.js';
+export type { BiasInit, InitialDenseLayer } from './init.js';
 export { createMlp } from './mlp.js';
 export type { DenseLayer, Mlp, MlpOptions, TanhKind } from './mlp.js';
 export { orthogonalTorchLayout, orthogonalWeight } from './orthogonal.js';

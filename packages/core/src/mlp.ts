@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { RandomState } from '@hnn/random';
 import { InvalidInputError } from './errors.js';
 import type { Float64MlpWeights } from './float64.js';
+import { checkBiasInit, initialDenseLayer } from './init.js';
+import type { BiasInit } from './init.js';
 import { matMul } from './mat-mul.js';
-import { orthogonalWeight } from './orthogonal.js';
 import { secondOrderTanh } from './tanh.js';
 
 export interface MlpOptions {
@@ -13,8 +14,10 @@ export interface MlpOptions {
   readonly hiddenDim?: number;
   /** Number of hidden layers (the paper: 2). */
   readonly hiddenLayers?: number;
-  /** Seed of the RandomState that draws the orthogonal weights, layer 1 first. */
+  /** Seed of the RandomState that draws the parameters, layer 1 first (weight, then bias). */
   readonly seed: number;
+  /** How the hidden layers' biases start (default 'torch', as the reference; see {@link BiasInit}). */
+  readonly biasInit?: BiasInit;
 }
 
 /**
@@ -32,7 +35,8 @@ export interface DenseLayer {
 
 /**
  * The paper's MLP: input -> hidden -> ... -> output with tanh, orthogonal weights (as
- * torch.nn.init.orthogonal_), zero biases, and no bias on the last layer.
+ * torch.nn.init.orthogonal_), biases as torch.nn.Linear draws them (or zeros, per `biasInit`), and
+ * no bias on the last layer.
  */
 export interface Mlp {
   /** Layer widths, input first: [inputDim, hiddenDim, hiddenDim, outputDim] by default. */
@@ -60,6 +64,7 @@ function checkPositiveInteger(name: string, value: number): void {
 /** Builds an MLP; weights drawn from one RandomState(seed), layer 1 first. */
 export function createMlp(options: MlpOptions): Mlp {
   const { inputDim, outputDim, hiddenDim = 200, hiddenLayers = 2, seed } = options;
+  const { biasInit = 'torch' } = options;
   checkPositiveInteger('inputDim', inputDim);
   checkPositiveInteger('outputDim', outputDim);
   checkPositiveInteger('hiddenDim', hiddenDim);
@@ -67,21 +72,21 @@ export function createMlp(options: MlpOptions): Mlp {
   if (!Number.isInteger(seed) || seed < 0) {
     throw new InvalidInputError(`seed must be a non-negative integer, got ${seed}.`);
   }
+  checkBiasInit(biasInit);
   const sizes = [inputDim, ...Array.from({ length: hiddenLayers }, () => hiddenDim), outputDim];
   const rng = new RandomState(seed);
   const layers: DenseLayer[] = [];
   for (let l = 0; l < sizes.length - 1; l++) {
     const nIn = sizes[l] as number;
     const nOut = sizes[l + 1] as number;
+    const initial = initialDenseLayer(nIn, nOut, rng, l < sizes.length - 2 ? biasInit : 'none');
     const w = tf.tidy(() =>
-      tf.variable(
-        tf.tensor2d(Float32Array.from(orthogonalWeight(nIn, nOut, rng)), [nIn, nOut], 'float32'),
-      ),
+      tf.variable(tf.tensor2d(Float32Array.from(initial.w), [nIn, nOut], 'float32')),
     );
     const b =
-      l < sizes.length - 2
-        ? tf.tidy(() => tf.variable(tf.zeros<tf.Rank.R1>([nOut], 'float32')))
-        : undefined;
+      initial.b === undefined
+        ? undefined
+        : tf.tidy(() => tf.variable(tf.tensor1d(Float32Array.from(initial.b as Float64Array))));
     layers.push({ w, b });
   }
   return new MlpImpl(sizes, layers);

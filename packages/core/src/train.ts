@@ -243,11 +243,12 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
     preference === 'off' ? `disabled by ${source}` : fusedUnsupportedReason(model, preference);
   let stepper: Stepper;
   let pathAfterTraining = (): FastPathName => 'none';
-  if (fastPathReason === undefined) {
+  const mlp = model.mlp;
+  if (fastPathReason === undefined && mlp !== undefined) {
     const trainer = new FusedTrainer({
       kind: model.kind,
       inputDim: dim,
-      hiddenDim: model.hiddenDim,
+      hiddenDim: mlp.sizes[1] as number,
       weights: model.getWeights(),
       x: trainX,
       dx: trainDx,

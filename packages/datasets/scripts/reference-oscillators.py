@@ -27,3 +27,17 @@ def make(task):
 for task in ['spring','pend']:
     x,dx=make(task)
     print(task, x.shape, repr(x[0].tolist()), repr(x[-1].tolist()), repr(dx[0].tolist()), repr(dx[-1].tolist()), repr(float(x.sum())), repr(float(dx.sum())))
+
+# The first point of every trajectory (the start point plus the first noise draws), to the bit:
+# src/fixtures/oscillator-first-points.json, checked exactly by src/tasks.test.ts.
+import os
+firsts = {}
+for task, name in [('spring', 'mass-spring'), ('pend', 'pendulum')]:
+    x, _ = make(task)
+    n = 30 if task == 'spring' else 45
+    firsts[name] = [x[s * n].tolist() for s in range(50)]
+path = os.path.join(os.path.dirname(__file__), '..', 'src', 'fixtures', 'oscillator-first-points.json')
+os.makedirs(os.path.dirname(path), exist_ok=True)
+with open(path, 'w') as fh:
+    json.dump(firsts, fh, indent=1)
+    fh.write('\n')

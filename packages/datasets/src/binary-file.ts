@@ -42,13 +42,40 @@ export function encodeFramedFile(
   return Buffer.concat([magic, len, headerBytes, ...payload]);
 }
 
+/** A header field's expected kind, checked before any field is used. */
+export type HeaderFieldKind = 'string' | 'count' | 'sha256' | 'counts' | 'any';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+const isCount = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function matches(kind: HeaderFieldKind, v: unknown): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof v === 'string';
+    case 'count':
+      return isCount(v);
+    case 'sha256':
+      return typeof v === 'string' && SHA256_HEX.test(v);
+    case 'counts':
+      return Array.isArray(v) && v.every(isCount);
+    case 'any':
+      return v !== undefined;
+  }
+}
+
 /**
  * The JSON header of a framed file and where its payload starts, or why the bytes are not one
- * (wrong magic, truncated, unreadable header). Never throws on bad content.
+ * (wrong magic, truncated, unreadable header, or a header that does not have every field of
+ * `schema` with the right kind). Never throws on bad content: a header that parses as `null`, an
+ * array or an object with a missing or mistyped field is a reason, so a caller can treat the file
+ * as corrupt instead of crashing on it.
  */
 export function decodeFramedHeader<H>(
   buf: Buffer,
   magic: Buffer,
+  schema: { readonly [K in keyof H]-?: HeaderFieldKind },
 ): { header: H; payloadOffset: number } | { reason: string } {
   const pre = magic.length + 4;
   if (buf.length < pre || !buf.subarray(0, magic.length).equals(magic)) {
@@ -56,12 +83,21 @@ export function decodeFramedHeader<H>(
   }
   const headerLength = buf.readUInt32LE(magic.length);
   if (pre + headerLength > buf.length) return { reason: 'truncated header' };
+  let parsed: unknown;
   try {
-    const header = JSON.parse(buf.subarray(pre, pre + headerLength).toString('utf8')) as H;
-    return { header, payloadOffset: pre + headerLength };
+    parsed = JSON.parse(buf.subarray(pre, pre + headerLength).toString('utf8'));
   } catch {
     return { reason: 'unreadable header' };
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { reason: `header is ${parsed === null ? 'null' : typeof parsed}, not an object` };
+  }
+  const record = parsed as Record<string, unknown>;
+  for (const [field, kind] of Object.entries<HeaderFieldKind>(schema)) {
+    if (!matches(kind, record[field]))
+      return { reason: `header field "${field}" is not a ${kind}` };
+  }
+  return { header: parsed as H, payloadOffset: pre + headerLength };
 }
 
 /**

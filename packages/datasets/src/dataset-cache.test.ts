@@ -12,8 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  CacheDirError,
   cachedDataset,
   canonicalJson,
+  ensureCacheDir,
   datasetCacheKey,
   datasetCachePath,
   defaultDatasetCacheDir,
@@ -123,6 +125,97 @@ describe('cachedDataset', () => {
       expectSameData(again.dataset, first.dataset);
       expect((await readFile(first.path)).equals(original)).toBe(true);
     }
+  });
+
+  // A framed header that parses but is not a cache header: each must be a miss that deletes
+  // and rebuilds the file, never a TypeError that keeps the bad file for every later run.
+  it.each([
+    ['null', 'null', 'header is null, not an object'],
+    ['an array', '[1,2]', 'header is object, not an object'],
+    ['a number', '7', 'header is number, not an object'],
+    ['an empty object', '{}', 'header field "format" is not a count'],
+  ])('deletes and rebuilds a file whose header is %s, with a note', async (_w, json, reason) => {
+    const first = await cachedDataset(key, generate, { dir });
+    const original = await readFile(first.path);
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(Buffer.byteLength(json), 0);
+    await writeFile(first.path, Buffer.concat([original.subarray(0, 8), len, Buffer.from(json)]));
+    const again = await cachedDataset(key, generate, { dir });
+    expect(again.hit).toBe(false);
+    expect(again.note).toBe(
+      `cache file ${first.path} was corrupt (${reason}): deleted and rebuilt`,
+    );
+    expectSameData(again.dataset, first.dataset);
+    expect((await readFile(first.path)).equals(original)).toBe(true);
+    const third = await cachedDataset(key, generate, { dir });
+    expect(third.hit).toBe(true);
+    expect(third.note).toBeUndefined();
+  });
+
+  it.each([
+    ['a mistyped field', (h: Record<string, unknown>) => ({ ...h, dim: '2' }), 'dim'],
+    [
+      'a non-array byteLengths',
+      (h: Record<string, unknown>) => ({ ...h, byteLengths: 5 }),
+      'byteLengths',
+    ],
+    [
+      'a missing hash',
+      (h: Record<string, unknown>) => ({ ...h, payloadSha256: undefined }),
+      'payloadSha256',
+    ],
+  ])('rejects a header with %s by name', async (_w, edit, field) => {
+    const first = await cachedDataset(key, generate, { dir });
+    const original = await readFile(first.path);
+    const headerLength = original.readUInt32LE(8);
+    const header = JSON.parse(original.subarray(12, 12 + headerLength).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const edited = Buffer.from(JSON.stringify(edit(header)));
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(edited.length, 0);
+    const payload = original.subarray(12 + headerLength);
+    await writeFile(first.path, Buffer.concat([original.subarray(0, 8), len, edited, payload]));
+    const again = await cachedDataset(key, generate, { dir });
+    expect(again.hit).toBe(false);
+    expect(again.note).toContain(`header field "${field}" is not a`);
+    expect((await readFile(first.path)).equals(original)).toBe(true);
+  });
+
+  it('throws CacheDirError, naming HNN_CACHE_DIR, for a cache directory that is a file', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'x');
+    for (const bad of [file, join(file, 'below')]) {
+      const err = await cachedDataset(key, generate, { dir: bad }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CacheDirError);
+      expect((err as CacheDirError).dir).toBe(bad);
+      expect((err as Error).message).toBe(
+        `cannot use ${bad} as the dataset cache directory: it (or a folder above it) is a file, ` +
+          'not a directory. Point HNN_CACHE_DIR at a writable directory, or unset it to use the ' +
+          'default',
+      );
+      await expect(ensureCacheDir(bad)).rejects.toBeInstanceOf(CacheDirError);
+    }
+    await expect(ensureCacheDir(join(dir, 'new', 'nested'))).resolves.toBeUndefined();
+    expect(await readdir(join(dir, 'new', 'nested'))).toEqual([]);
+  });
+
+  it('says what a read-only or forbidden cache directory means', () => {
+    const err = (code: string) => new CacheDirError('/c', Object.assign(new Error('x'), { code }));
+    expect(err('EROFS').message).toContain(
+      '/c as the dataset cache directory: the file system is read-only',
+    );
+    expect(err('EACCES').message).toContain(': permission denied. Point HNN_CACHE_DIR');
+    expect(err('EROFS').code).toBe('EROFS');
+  });
+
+  it('with dir: null generates every time and writes nothing', async () => {
+    const a = await cachedDataset(key, generate, { dir: null });
+    const b = await cachedDataset(key, generate, { dir: null });
+    expect([a.hit, a.path, b.hit, calls]).toEqual([false, null, false, 2]);
+    expectSameData(a.dataset, b.dataset);
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('concurrent writers leave one complete file and no temp files', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -8,6 +8,7 @@ import {
   float64FromLeBytes,
   float64LeBytes,
   writeFileAtomic,
+  type HeaderFieldKind,
 } from './binary-file.js';
 import type { Dataset, DatasetSplit, TaskId } from './types.js';
 
@@ -20,14 +21,62 @@ export class DatasetCacheError extends Error {
   override name = 'DatasetCacheError';
 }
 
+/**
+ * The cache directory cannot be created or written (it is a file, lies under a file, is read-only
+ * or not ours). The message names the directory, the reason and the fix; `code` is the file
+ * system's error code (EEXIST, ENOTDIR, EACCES, EROFS, ...).
+ */
+export class CacheDirError extends DatasetCacheError {
+  override name = 'CacheDirError';
+  readonly dir: string;
+  readonly code: string | undefined;
+
+  constructor(dir: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'it (or a folder above it) is a file, not a directory'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'the file system is read-only'
+            : code === 'ENOSPC'
+              ? 'the disk is full'
+              : cause instanceof Error
+                ? cause.message
+                : String(cause);
+    super(
+      `cannot use ${dir} as the dataset cache directory: ${why}. Point HNN_CACHE_DIR at a ` +
+        'writable directory, or unset it to use the default',
+    );
+    this.dir = dir;
+    this.code = code;
+  }
+}
+
+/**
+ * Creates `dir` if needed and proves it writable by writing and removing a probe file, so a bad
+ * cache directory is found before any work is done rather than after. Throws `CacheDirError`.
+ */
+export async function ensureCacheDir(dir: string): Promise<void> {
+  const probe = join(dir, `.write-probe.${process.pid}.${Date.now()}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await unlink(probe);
+  } catch (err) {
+    throw new CacheDirError(dir, err);
+  }
+}
+
 export interface DatasetCacheKey<C> {
   readonly task: string;
   readonly config: C;
 }
 
 export interface DatasetCacheOptions {
-  /** Cache directory; default env HNN_CACHE_DIR, else `<cwd>/.cache/hnn`. */
-  readonly dir?: string;
+  /** Cache directory; default env HNN_CACHE_DIR, else `<cwd>/.cache/hnn`; null disables caching. */
+  readonly dir?: string | null;
 }
 
 export interface CachedDatasetResult<C> {
@@ -38,6 +87,17 @@ export interface CachedDatasetResult<C> {
   readonly seconds: number;
   /** The cache file. */
   readonly path: string;
+  /**
+   * Set when a corrupt cache file (bad header, wrong sizes, wrong hash) was found, deleted and
+   * rebuilt: one line saying which file and why.
+   */
+  readonly note?: string;
+}
+
+/** What `cachedDataset` returns when caching is disabled (`dir: null`). */
+export interface UncachedDatasetResult<C> extends Omit<CachedDatasetResult<C>, 'path' | 'hit'> {
+  readonly hit: false;
+  readonly path: null;
 }
 
 interface Header {
@@ -52,6 +112,19 @@ interface Header {
   byteLengths: [number, number, number, number];
   payloadSha256: string;
 }
+
+/** Every header field and its kind: checked before the header is used (a `null` header is corrupt). */
+const HEADER_SCHEMA: { readonly [K in keyof Header]-?: HeaderFieldKind } = {
+  format: 'count',
+  key: 'sha256',
+  task: 'string',
+  dim: 'count',
+  nTrain: 'count',
+  nTest: 'count',
+  config: 'any',
+  byteLengths: 'counts',
+  payloadSha256: 'sha256',
+};
 
 /** JSON with object keys sorted at every level, so equal configs give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -127,14 +200,16 @@ function encode<C>(key: string, dataset: Dataset<C>): Buffer {
 /** The dataset in `buf`, or why the file was rejected. Never throws on bad content. */
 function decode<C>(
   key: string,
+  task: string,
   buf: Buffer,
   config: C,
 ): { dataset: Dataset<C> } | { reason: string } {
-  const framed = decodeFramedHeader<Header>(buf, MAGIC);
+  const framed = decodeFramedHeader<Header>(buf, MAGIC, HEADER_SCHEMA);
   if ('reason' in framed) return framed;
   const { header, payloadOffset } = framed;
   if (header.format !== DATASET_CACHE_FORMAT_VERSION) return { reason: 'other format version' };
   if (header.key !== key) return { reason: 'key mismatch' };
+  if (header.task !== task) return { reason: 'task mismatch' };
   const lengths = header.byteLengths;
   const { dim, nTrain, nTest } = header;
   if (
@@ -167,15 +242,24 @@ function decode<C>(
   return { dataset: { task: header.task, dim, train, test, config } };
 }
 
-async function readIfValid<C>(path: string, key: string, config: C): Promise<Dataset<C> | null> {
+/**
+ * The cached dataset, or null when there is no readable file, or the reason a file that exists is
+ * corrupt (a file named for this key can only be ours, so anything wrong with it is corruption).
+ */
+async function readIfValid<C>(
+  path: string,
+  key: string,
+  task: string,
+  config: C,
+): Promise<Dataset<C> | null | { reason: string }> {
   let buf: Buffer;
   try {
     buf = await readFile(path);
   } catch {
     return null;
   }
-  const result = decode(key, buf, config);
-  return 'dataset' in result ? result.dataset : null;
+  const result = decode(key, task, buf, config);
+  return 'dataset' in result ? result.dataset : result;
 }
 
 /** Temp files of a writer that was killed mid-write are removed once they are this old. */
@@ -209,24 +293,65 @@ async function removeStaleTemps(path: string): Promise<void> {
  * (SHA-256 of the canonical JSON of task, config and format version) holding a JSON header (task,
  * dim, split sizes, config, byte lengths, SHA-256 of the payload) and the float64 payloads. Files
  * are written to a temp file in the same directory and renamed into place, so a killed run never
- * leaves a partial file under the final name; on read the length and payload hash are checked,
- * and a truncated or corrupt file counts as a miss and is regenerated and overwritten. Temp files
- * of killed writers are never read, and are swept on the next miss once an hour old.
+ * leaves a partial file under the final name; on read every header field's type, the sizes and
+ * the payload hash are checked, and a truncated or corrupt file is deleted, regenerated and
+ * rewritten, with `note` saying so. Temp files of killed writers are never read, and are swept on
+ * the next miss once an hour old. A directory that cannot be written throws `CacheDirError`;
+ * `dir: null` generates without caching.
  */
 export async function cachedDataset<C>(
   key: DatasetCacheKey<C>,
   generate: () => Dataset<C>,
+  options?: DatasetCacheOptions & { readonly dir?: string },
+): Promise<CachedDatasetResult<C>>;
+/** With `dir: null` nothing is read or written, and `path` is null. */
+export async function cachedDataset<C>(
+  key: DatasetCacheKey<C>,
+  generate: () => Dataset<C>,
+  options: DatasetCacheOptions,
+): Promise<CachedDatasetResult<C> | UncachedDatasetResult<C>>;
+export async function cachedDataset<C>(
+  key: DatasetCacheKey<C>,
+  generate: () => Dataset<C>,
   options: DatasetCacheOptions = {},
-): Promise<CachedDatasetResult<C>> {
-  const dir = options.dir ?? defaultDatasetCacheDir();
+): Promise<CachedDatasetResult<C> | UncachedDatasetResult<C>> {
+  const dir = options.dir === undefined ? defaultDatasetCacheDir() : options.dir;
   const hex = datasetCacheKey(key);
-  const path = join(dir, `${key.task}-${hex}.hnnds`);
   const t0 = performance.now();
-  const cached = await readIfValid(path, hex, key.config);
-  if (cached !== null) {
+  if (dir === null) {
+    const dataset = checkGenerated(key, hex, generate());
+    return { dataset, hit: false, seconds: (performance.now() - t0) / 1000, path: null };
+  }
+  const path = join(dir, `${key.task}-${hex}.hnnds`);
+  const cached = await readIfValid(path, hex, key.task, key.config);
+  if (cached !== null && !('reason' in cached)) {
     return { dataset: cached, hit: true, seconds: (performance.now() - t0) / 1000, path };
   }
-  const dataset = generate();
+  let note: string | undefined;
+  if (cached !== null) {
+    // Delete before rebuilding, so an interrupted rebuild does not leave the bad file behind.
+    await unlink(path).catch(() => undefined);
+    note = `cache file ${path} was corrupt (${cached.reason}): deleted and rebuilt`;
+  }
+  const dataset = checkGenerated(key, hex, generate());
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFileAtomic(path, encode(hex, dataset));
+  } catch (err) {
+    throw new CacheDirError(dir, err);
+  }
+  await removeStaleTemps(path);
+  return {
+    dataset,
+    hit: false,
+    seconds: (performance.now() - t0) / 1000,
+    path,
+    ...(note === undefined ? {} : { note }),
+  };
+}
+
+/** Refuses a generator whose output would be stored under another task's or config's key. */
+function checkGenerated<C>(key: DatasetCacheKey<C>, hex: string, dataset: Dataset<C>): Dataset<C> {
   if (dataset.task !== key.task) {
     throw new DatasetCacheError(
       `generator produced task '${dataset.task}' for a cache key of task '${key.task}'`,
@@ -238,8 +363,5 @@ export async function cachedDataset<C>(
         'key the cache on the exact config the generator uses',
     );
   }
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(path, encode(hex, dataset));
-  await removeStaleTemps(path);
-  return { dataset, hit: false, seconds: (performance.now() - t0) / 1000, path };
+  return dataset;
 }

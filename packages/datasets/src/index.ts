@@ -20,6 +20,7 @@ export {
 export {
   DataFileChecksumError,
   DataFileMissingError,
+  DataFileUnreadableError,
   REAL_PENDULUM_COLUMNS,
   REAL_PENDULUM_ENV_VAR,
   REAL_PENDULUM_FETCH_COMMAND,
@@ -74,7 +75,9 @@ export {
 export {
   DATASET_CACHE_FORMAT_VERSION,
   DatasetCacheError,
+  CacheDirError,
   cachedDataset,
+  ensureCacheDir,
   canonicalJson,
   datasetCacheKey,
   datasetCachePath,
@@ -82,6 +85,7 @@ export {
   type CachedDatasetResult,
   type DatasetCacheKey,
   type DatasetCacheOptions,
+  type UncachedDatasetResult,
 } from './dataset-cache.js';
 export {
   GYM_PENDULUM,

@@ -17,8 +17,12 @@ export interface OscillatorDatasetConfig {
   readonly tSpan: readonly [number, number];
   /** Evenly spaced observation times per trajectory (numpy.linspace over tSpan). */
   readonly pointsPerTrajectory: number;
-  /** Start radius in phase space ~ U(radius[0], radius[1]). */
-  readonly radius: readonly [number, number];
+  /**
+   * Start radius in phase space, drawn as `rand() * width + low` -- the reference's own expression
+   * (spring `rand()*0.9 + 0.1`, pendulum `rand() + 1.3`), so the radii are numpy's to the bit
+   * (writing the pendulum's as `rand() * (2.3 - 1.3) + 1.3` differs by an ulp on 39% of draws).
+   */
+  readonly radius: { readonly low: number; readonly width: number };
   /** Standard deviation of Gaussian noise added to q and p (targets stay exact). */
   readonly noiseStd: number;
   /** Fraction of points (in generation order) that go to the training split. */
@@ -34,7 +38,7 @@ export const MASS_SPRING_CONFIG: OscillatorDatasetConfig = {
   trajectories: 50,
   tSpan: [0, 3],
   pointsPerTrajectory: 30,
-  radius: [0.1, 1.0],
+  radius: { low: 0.1, width: 0.9 },
   noiseStd: 0.1,
   trainFraction: 0.5,
   rtol: 1e-10,
@@ -45,7 +49,7 @@ export const MASS_SPRING_CONFIG: OscillatorDatasetConfig = {
 export const PENDULUM_CONFIG: OscillatorDatasetConfig = {
   ...MASS_SPRING_CONFIG,
   pointsPerTrajectory: 45,
-  radius: [1.3, 2.3],
+  radius: { low: 1.3, width: 1 },
 };
 
 function validate(config: OscillatorDatasetConfig): void {
@@ -55,8 +59,8 @@ function validate(config: OscillatorDatasetConfig): void {
     problems.push('trajectories must be a positive integer');
   if (!Number.isInteger(pointsPerTrajectory) || pointsPerTrajectory < 2)
     problems.push('pointsPerTrajectory must be an integer >= 2');
-  if (!(radius[0] > 0 && radius[1] >= radius[0]))
-    problems.push('radius must satisfy 0 < min <= max');
+  if (!(radius.low > 0 && radius.width >= 0 && Number.isFinite(radius.width)))
+    problems.push('radius must have low > 0 and a finite width >= 0');
   if (!(noiseStd >= 0)) problems.push('noiseStd must be >= 0');
   if (!(trainFraction > 0 && trainFraction < 1)) problems.push('trainFraction must be in (0, 1)');
   if (!(Number.isFinite(tSpan[0]) && Number.isFinite(tSpan[1]) && tSpan[1] > tSpan[0]))
@@ -68,7 +72,7 @@ function validate(config: OscillatorDatasetConfig): void {
 
 /**
  * Generates trajectories of a 1-degree-of-freedom system the way the reference does: per trajectory
- * draw y0 ~ U(-1, 1)^2, rescale to a radius ~ U(rmin, rmax), integrate with Dormand-Prince at
+ * draw y0 ~ U(-1, 1)^2, rescale to a radius ~ U(low, low + width), integrate with Dormand-Prince at
  * the observation times, take exact targets from the true field at the solved states, then add
  * Gaussian noise to q and p only. The order of random draws is the reference's, so with the same
  * seed the start points and noise are numpy's.
@@ -95,7 +99,7 @@ export function generateOscillatorDataset(
 
   for (let s = 0; s < trajectories; s++) {
     const y0 = new Float64Array([rng.rand() * 2 - 1, rng.rand() * 2 - 1]);
-    const radius = rng.rand() * (config.radius[1] - config.radius[0]) + config.radius[0];
+    const radius = rng.rand() * config.radius.width + config.radius.low;
     const norm = Math.sqrt(y0[0]! * y0[0]! + y0[1]! * y0[1]!);
     y0[0] = (y0[0]! / norm) * radius;
     y0[1] = (y0[1]! / norm) * radius;

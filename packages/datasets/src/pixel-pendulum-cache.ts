@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   decodeFramedHeader,
@@ -7,8 +7,9 @@ import {
   float64FromLeBytes,
   float64LeBytes,
   writeFileAtomic,
+  type HeaderFieldKind,
 } from './binary-file.js';
-import { canonicalJson } from './dataset-cache.js';
+import { CacheDirError, canonicalJson } from './dataset-cache.js';
 
 /**
  * Binary cache of rendered pixel-pendulum frames. It stores what rendering produced, before the
@@ -41,6 +42,16 @@ interface Header {
   coordsBytes: number;
   payloadSha256: string;
 }
+
+/** Every header field and its kind: checked before the header is used (a `null` header is corrupt). */
+const HEADER_SCHEMA: { readonly [K in keyof Header]-?: HeaderFieldKind } = {
+  format: 'count',
+  key: 'sha256',
+  what: 'any',
+  framesBytes: 'count',
+  coordsBytes: 'count',
+  payloadSha256: 'sha256',
+};
 
 /** SHA-256 (hex) of the canonical JSON of `what` (config, renderer, ...) and the format version. */
 export function pixelCacheKey(what: unknown): string {
@@ -76,13 +87,13 @@ export function decodePixelCache(
   buf: Buffer,
   what: unknown,
 ): { record: PixelFramesRecord } | { reason: string } {
-  const framed = decodeFramedHeader<Header>(buf, MAGIC);
+  const framed = decodeFramedHeader<Header>(buf, MAGIC, HEADER_SCHEMA);
   if ('reason' in framed) return framed;
   const { header, payloadOffset } = framed;
   if (header.format !== PIXEL_CACHE_FORMAT_VERSION) return { reason: 'other format version' };
   if (header.key !== pixelCacheKey(what)) return { reason: 'key mismatch' };
   const { framesBytes, coordsBytes: cBytes } = header;
-  if (!Number.isInteger(framesBytes) || !Number.isInteger(cBytes) || cBytes % 8 !== 0) {
+  if (cBytes % 8 !== 0) {
     return { reason: 'inconsistent sizes in header' };
   }
   const start = payloadOffset;
@@ -99,7 +110,10 @@ export function decodePixelCache(
   return { record: { frames, coords } };
 }
 
-/** Reads the record for `what` from `dir`, or null on a missing, truncated or corrupt file. */
+/**
+ * Reads the record for `what` from `dir`, or null on a missing, truncated or corrupt file, with
+ * the reason ('no file' when there is none to read).
+ */
 export async function readPixelCache(
   dir: string,
   what: unknown,
@@ -119,13 +133,25 @@ export async function readPixelCache(
     : { record: null, path, reason: result.reason };
 }
 
-/** Writes the record atomically: a uniquely named temp file in `dir`, fsync, then rename. */
+/** Removes a cache file found corrupt (best effort: another run may have replaced it already). */
+export async function deletePixelCacheFile(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
+}
+
+/**
+ * Writes the record atomically: a uniquely named temp file in `dir`, fsync, then rename. Throws
+ * `CacheDirError` when `dir` cannot be created or written.
+ */
 export async function writePixelCache(
   dir: string,
   what: unknown,
   record: PixelFramesRecord,
 ): Promise<string> {
   const path = pixelCachePath(dir, what);
-  await writeFileAtomic(path, encodePixelCache(what, record));
+  try {
+    await writeFileAtomic(path, encodePixelCache(what, record));
+  } catch (err) {
+    throw new CacheDirError(dir, err);
+  }
   return path;
 }

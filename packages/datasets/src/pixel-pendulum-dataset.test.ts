@@ -160,6 +160,24 @@ describe('buildPixelPendulumDataset', () => {
     expect(afterCorrupt.cache.hit).toBe(false);
     expect((await readFile(path)).equals(good)).toBe(true);
 
+    // A header that parses as JSON null: deleted and rebuilt with a note, not a TypeError.
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(4, 0);
+    await writeFile(path, Buffer.concat([good.subarray(0, 8), len, Buffer.from('null')]));
+    const afterNull = await buildPixelPendulumDataset(TINY, { cacheDir: dir, backend });
+    expect(afterNull.cache).toEqual({
+      hit: false,
+      path,
+      reason: 'header is null, not an object',
+    });
+    expect(afterNull.notes).toContain(
+      `cache file ${path} was corrupt (header is null, not an object): deleted and rebuilt`,
+    );
+    expect((await readFile(path)).equals(good)).toBe(true);
+    expect((await buildPixelPendulumDataset(TINY, { cacheDir: dir, backend })).cache.hit).toBe(
+      true,
+    );
+
     const other = await buildPixelPendulumDataset(
       { ...TINY, seed: 1 },
       { cacheDir: null, backend },
@@ -198,6 +216,32 @@ describe('pixel cache file', () => {
     expect(decodePixelCache(flipped, what)).toEqual({ reason: 'payload hash mismatch' });
     expect(decodePixelCache(bytes, { ...what, renderer: 'node-canvas' })).toEqual({
       reason: 'key mismatch',
+    });
+  });
+
+  it('rejects a header that is not an object or has a mistyped field', () => {
+    const headerLength = bytes.readUInt32LE(8);
+    const header = JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8')) as object;
+    const withHeader = (json: string) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(Buffer.byteLength(json), 0);
+      return Buffer.concat([
+        bytes.subarray(0, 8),
+        len,
+        Buffer.from(json),
+        bytes.subarray(12 + headerLength),
+      ]);
+    };
+    expect(decodePixelCache(withHeader('null'), what)).toEqual({
+      reason: 'header is null, not an object',
+    });
+    expect(
+      decodePixelCache(withHeader(JSON.stringify({ ...header, framesBytes: -1 })), what),
+    ).toEqual({
+      reason: 'header field "framesBytes" is not a count',
+    });
+    expect(decodePixelCache(withHeader(JSON.stringify({ ...header, key: 5 })), what)).toEqual({
+      reason: 'header field "key" is not a sha256',
     });
   });
 });

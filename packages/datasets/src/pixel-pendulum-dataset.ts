@@ -15,7 +15,7 @@ import type {
   CanvasBackendPreference,
 } from './pendulum-renderer.js';
 import { GYM_PENDULUM_VIEW, loadCanvasBackend } from './pendulum-renderer.js';
-import { readPixelCache, writePixelCache } from './pixel-pendulum-cache.js';
+import { deletePixelCacheFile, readPixelCache, writePixelCache } from './pixel-pendulum-cache.js';
 import type { PixelGeometry, WorldBox } from './pixel-preprocess.js';
 import { PIXEL_CROP_WORLD, cropPixelBox, toUnitInterval } from './pixel-preprocess.js';
 import { renderFramesInParallel } from './pixel-render-pool.js';
@@ -106,6 +106,7 @@ export interface PixelPendulumDataset {
   readonly config: PixelPendulumConfig;
   /** The Canvas 2D implementation that drew the frames (node-canvas or @napi-rs/canvas). */
   readonly renderer: CanvasBackendName;
+  /** `reason`: why a cache file that was there could not be used (it was then rebuilt). */
   readonly cache: { readonly hit: boolean; readonly path: string | null; readonly reason?: string };
   readonly timing: PixelPendulumTiming;
   /** Anything worth telling the user (e.g. workers unavailable). */
@@ -310,11 +311,13 @@ export async function buildPixelPendulumDataset(
       cacheReadSeconds = (performance.now() - tRead) / 1000;
       cache = { hit: true, path: read.path };
     } else {
-      cache = {
-        hit: false,
-        path: read.path,
-        reason: read.record === null ? read.reason : 'unexpected sizes',
-      };
+      const reason = read.record === null ? read.reason : 'unexpected sizes';
+      cache = { hit: false, path: read.path, reason };
+      if (reason !== 'no file') {
+        // Delete before rebuilding, so an interrupted rebuild does not leave the bad file behind.
+        await deletePixelCacheFile(read.path);
+        notes.push(`cache file ${read.path} was corrupt (${reason}): deleted and rebuilt`);
+      }
     }
   }
 
@@ -335,7 +338,10 @@ export async function buildPixelPendulumDataset(
     frames = rendered.frames;
     coords = sim.coords;
     if (cacheDir !== null) {
-      cache = { hit: false, path: await writePixelCache(cacheDir, what, { frames, coords }) };
+      const written = await writePixelCache(cacheDir, what, { frames, coords });
+      // Keep why a file that was there could not be used.
+      const reason = cache.reason !== undefined && cache.reason !== 'no file' ? cache.reason : null;
+      cache = { hit: false, path: written, ...(reason === null ? {} : { reason }) };
     }
   }
 

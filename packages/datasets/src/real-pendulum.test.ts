@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { DataFileError, parseLipsonText } from './lipson-format.js';
 import {
   DataFileChecksumError,
   DataFileMissingError,
+  DataFileUnreadableError,
   REAL_PENDULUM_ENV_VAR,
   REAL_PENDULUM_SHA256,
   REAL_PENDULUM_SOURCES,
@@ -163,6 +164,29 @@ describe('loadRealPendulum on local files', () => {
     for (const url of REAL_PENDULUM_SOURCES) expect(e.message).toContain(url);
     expect(e.message).toContain(REAL_PENDULUM_SHA256);
     expect(e.message).not.toContain('\n');
+  });
+
+  it.each([
+    ['an empty path', () => '', /"" is empty/],
+    ['a directory', () => dir, /is a directory, not a file\. Pass --real-pendulum-data/],
+  ])('rejects %s with a one-line DataFileUnreadableError naming the fix', async (_w, path, msg) => {
+    const err = await loadRealPendulum(path()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataFileUnreadableError);
+    const e = err as DataFileUnreadableError;
+    expect(e.file).toBe(path());
+    expect(e.message).toMatch(msg);
+    expect(e.message).toContain(`${REAL_PENDULUM_ENV_VAR}=PATH`);
+    expect(e.message).toContain('hnn-fetch-real-pendulum --out PATH');
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('points at the data file inside a directory given instead of it', async () => {
+    const folder = join(dir, 'folder-with-file');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'real_pend_h_1.txt'), '%o v\n');
+    await expect(loadRealPendulum(folder)).rejects.toThrow(
+      `did you mean ${join(folder, 'real_pend_h_1.txt')}?`,
+    );
   });
 
   it('checks the checksum by default and accepts a well-formed file with it off', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DatasetConfigError } from './errors.js';
 import {
   DataFileError,
@@ -61,6 +62,40 @@ export class DataFileMissingError extends Error {
     super(`real-pendulum data file not found: ${file}. ${realPendulumHowToGet(file)}.`);
     this.file = file;
   }
+}
+
+/**
+ * Something is at the given path but it cannot be read as the data file: a directory, an empty
+ * path, or a file without read permission. The message says which and what to pass instead.
+ */
+export class DataFileUnreadableError extends Error {
+  override name = 'DataFileUnreadableError';
+  readonly file: string;
+  readonly code: string | undefined;
+
+  constructor(file: string, problem: string, code?: string) {
+    super(
+      `real-pendulum data path ${JSON.stringify(file)} ${problem}. Pass ${REAL_PENDULUM_FLAG} ` +
+        `PATH or set ${REAL_PENDULUM_ENV_VAR}=PATH with PATH the file ${REAL_PENDULUM_FILE_NAME} ` +
+        `itself (get it with \`${REAL_PENDULUM_FETCH_COMMAND} --out PATH\`)`,
+    );
+    this.file = file;
+    this.code = code;
+  }
+}
+
+/** Why `path` could not be read, as words for `DataFileUnreadableError`. */
+async function unreadableProblem(path: string, code: string | undefined): Promise<string> {
+  if (code === 'EISDIR') {
+    const inside = join(path, REAL_PENDULUM_FILE_NAME);
+    const hasFile = await stat(inside).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    return `is a directory, not a file${hasFile ? ` (did you mean ${inside}?)` : ''}`;
+  }
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
+  return `cannot be read (${code ?? 'unknown error'})`;
 }
 
 /** The file's bytes are not the pinned file's; both hashes are in the message and properties. */
@@ -129,7 +164,8 @@ export interface LoadRealPendulumOptions {
 
 /**
  * Reads, verifies and parses `real_pend_h_1.txt`. Throws `DataFileMissingError` when there is no
- * file at `path`, `DataFileChecksumError` when its bytes are not the pinned file's (unless
+ * file at `path`, `DataFileUnreadableError` when `path` is empty, a directory or unreadable,
+ * `DataFileChecksumError` when its bytes are not the pinned file's (unless
  * `verifyChecksum` is false), and `DataFileError` (with the line number) when it is malformed:
  * not 4 numeric columns per row, or time not strictly increasing.
  */
@@ -138,13 +174,15 @@ export async function loadRealPendulum(
   options: LoadRealPendulumOptions = {},
 ): Promise<RealPendulumRows> {
   const { verifyChecksum = true } = options;
+  // An empty path would otherwise be read relative to the working directory (EISDIR or worse).
+  if (path === '') throw new DataFileUnreadableError(path, 'is empty');
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new DataFileMissingError(path);
-    throw err;
+    throw new DataFileUnreadableError(path, await unreadableProblem(path, code), code);
   }
   const sha256 = sha256Hex(bytes);
   if (verifyChecksum && sha256 !== REAL_PENDULUM_SHA256) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   DatasetConfigError,
@@ -65,6 +66,18 @@ describe.each([
     }
     expect(sum(all)).toBeCloseTo(ref.sumX, 8);
     expect(sum(allDx)).toBeCloseTo(ref.sumDx, 8);
+  });
+
+  it("starts every trajectory at numpy's point to the bit (radius as the reference writes it)", () => {
+    const firsts = (
+      JSON.parse(
+        readFileSync(new URL('./fixtures/oscillator-first-points.json', import.meta.url), 'utf8'),
+      ) as Record<string, number[][]>
+    )[task];
+    const all = new Float64Array([...data.train.x, ...data.test.x]);
+    const per = ref.n / 50;
+    const ours = Array.from({ length: 50 }, (_, s) => [all[2 * s * per], all[2 * s * per + 1]]);
+    expect(ours).toEqual(firsts);
   });
 
   it('gives the same bytes for the same seed and different data for another', () => {

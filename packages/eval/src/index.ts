@@ -27,6 +27,18 @@ export {
   type Table1Row,
 } from './table1.js';
 export {
+  summariseSeeds,
+  type ModelSeedSummary,
+  type SeedMetric,
+  type SeedStat,
+  type TaskSeedSummary,
+} from './seeds.js';
+export {
+  REFERENCE_RERUN,
+  REFERENCE_RERUN_SOURCE,
+  REFERENCE_TWO_BODY_HNN_ENERGY_BY_SEED,
+} from './reference-rerun.js';
+export {
   REAL_PENDULUM_ENERGY_CONFIG,
   realPendulumEnergy,
   realPendulumRolloutMetrics,

@@ -1,5 +1,8 @@
 import { TASK_IDS, type TaskId } from '@hnn/datasets';
 import type { ReversibilityResult } from './reversibility.js';
+import { REFERENCE_RERUN, REFERENCE_RERUN_SOURCE } from './reference-rerun.js';
+import { summariseSeeds } from './seeds.js';
+import type { SeedStat } from './seeds.js';
 import type { MeanSe } from './stats.js';
 
 /** One model's results in a Table 1 row; all values unscaled (multiply by the row's scale to print). */
@@ -49,9 +52,10 @@ export interface Table1Row {
   readonly paper: { readonly baseline: PaperModelResult; readonly hnn: PaperModelResult } | null;
 }
 
+/** Rows are one per (task, seed); `seeds` lists every seed present, ascending. */
 export interface Table1 {
   readonly backend: string;
-  readonly seed: number;
+  readonly seeds: readonly number[];
   readonly generatedAt: string;
   readonly rows: readonly Table1Row[];
 }
@@ -105,55 +109,87 @@ export const TABLE1_SCALE: Readonly<Record<TaskId, number>> = {
   'pixel-pendulum': 1e5,
 };
 
-/** Replaces rows of the same task and keeps the others, in the paper's row order. */
+/**
+ * Replaces rows of the same (task, seed) and keeps the others, in the paper's row order and then
+ * by seed.
+ */
 export function mergeTable1(
-  existing: Table1 | null,
+  existing: Pick<Table1, 'rows'> | null,
   rows: readonly Table1Row[],
-  meta: { backend: string; seed: number; generatedAt: string },
+  meta: { backend: string; generatedAt: string },
 ): Table1 {
-  const byTask = new Map<TaskId, Table1Row>();
-  for (const row of existing?.rows ?? []) byTask.set(row.task, row);
-  for (const row of rows) byTask.set(row.task, row);
-  const merged = [...byTask.values()].sort(
-    (a, b) => TASK_IDS.indexOf(a.task) - TASK_IDS.indexOf(b.task),
+  const key = (r: Table1Row) => `${r.task}#${r.seed}`;
+  const byKey = new Map<string, Table1Row>();
+  for (const row of existing?.rows ?? []) byKey.set(key(row), row);
+  for (const row of rows) byKey.set(key(row), row);
+  const merged = [...byKey.values()].sort(
+    (a, b) => TASK_IDS.indexOf(a.task) - TASK_IDS.indexOf(b.task) || a.seed - b.seed,
   );
-  return { ...meta, rows: merged };
+  const seeds = [...new Set(merged.map((r) => r.seed))].sort((a, b) => a - b);
+  return { ...meta, seeds, rows: merged };
+}
+
+function digits(x: number): string {
+  const a = Math.abs(x);
+  if (a === 0) return '0';
+  if (!Number.isFinite(x)) return String(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(2);
 }
 
 function fmt(v: MeanSe | null | undefined, scale: number): string {
   if (!v) return '—';
-  const digits = (x: number) => {
-    const a = Math.abs(x);
-    if (a === 0) return '0';
-    if (a >= 100) return x.toFixed(0);
-    if (a >= 10) return x.toFixed(1);
-    if (a >= 1) return x.toFixed(2);
-    return x.toPrecision(2);
-  };
   return `${digits(v.mean * scale)} ± ${digits(v.se * scale)}`;
 }
 
-/** Table 1 as Markdown, ours beside the paper's, values scaled as the paper prints them. */
-export function renderTable1Markdown(table: Table1): string {
+/** Across seeds: mean ± sd for n >= 2; the single run's mean ± se for n = 1. */
+function fmtSeeds(v: SeedStat | null, scale: number): string {
+  if (v === null) return '—';
+  if (v.values.length === 1) return fmt({ mean: v.mean, se: v.withinSe[0] ?? NaN }, scale);
+  return `${digits(v.mean * scale)} ± ${digits(v.sd * scale)}`;
+}
+
+/** Table 1 as Markdown: one line per task and model, across seeds (see {@link summariseSeeds}). */
+export function renderTable1Markdown(table: Pick<Table1, 'rows'>): string {
+  const summaries = summariseSeeds(table.rows);
   const lines = [
-    '| Task (scale) | Model | Train loss | Test loss | Energy MSE (paper protocol) | Energy MSE (corrected) | Paper: train / test / energy |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| Task (scale) | Model | Seeds | Train loss | Test loss | Energy MSE (paper protocol) | Energy MSE (corrected) | Paper: train / test / energy | Reference re-run: train / test / energy |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   const exp = (x: number) => x.toExponential(0).replace('+', '');
-  for (const row of table.rows) {
-    const es = row.energyScale ?? row.scale;
+  for (const row of summaries) {
+    const es = row.energyScale;
     const scaleLabel =
       es === row.scale ? `x${exp(row.scale)}` : `loss x${exp(row.scale)}, energy x${exp(es)}`;
     for (const kind of ['baseline', 'hnn'] as const) {
       const ours = row[kind];
-      const paper = row.paper?.[kind];
-      const paperCell = paper
-        ? `${fmt(paper.trainLoss, row.scale)} / ${fmt(paper.testLoss, row.scale)} / ${fmt(paper.energyMse, es)}`
-        : '—';
+      const anchor = (a: { readonly [k in typeof kind]: PaperModelResult } | null | undefined) => {
+        const m = a?.[kind];
+        return m
+          ? `${fmt(m.trainLoss, row.scale)} / ${fmt(m.testLoss, row.scale)} / ${fmt(m.energyMse, es)}`
+          : '—';
+      };
       lines.push(
-        `| ${row.task} (${scaleLabel}) | ${kind === 'hnn' ? 'HNN' : 'Baseline'} | ` +
-          `${fmt(ours.trainLoss, row.scale)} | ${fmt(ours.testLoss, row.scale)} | ${fmt(ours.energyMse, es)} | ` +
-          `${fmt(ours.energyMseCorrected, es)} | ${paperCell} |`,
+        `| ${row.task} (${scaleLabel}) | ${kind === 'hnn' ? 'HNN' : 'Baseline'} | ${row.seeds.length} | ` +
+          `${fmtSeeds(ours.trainLoss, row.scale)} | ${fmtSeeds(ours.testLoss, row.scale)} | ` +
+          `${fmtSeeds(ours.energyMse, es)} | ${fmtSeeds(ours.energyMseCorrected, es)} | ` +
+          `${anchor(row.paper)} | ${anchor(REFERENCE_RERUN[row.task])} |`,
+      );
+    }
+  }
+  const perSeed = [
+    '| Task | Model | Seeds | Test loss per seed | Energy MSE (paper protocol) per seed |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const row of summaries) {
+    for (const kind of ['baseline', 'hnn'] as const) {
+      const list = (s: SeedStat | null, scale: number) =>
+        s === null ? '—' : s.values.map((v) => digits(v * scale)).join(', ');
+      perSeed.push(
+        `| ${row.task} | ${kind === 'hnn' ? 'HNN' : 'Baseline'} | ${row.seeds.join(', ')} | ` +
+          `${list(row[kind].testLoss, row.scale)} | ${list(row[kind].energyMse, row.energyScale)} |`,
       );
     }
   }
@@ -165,5 +201,15 @@ export function renderTable1Markdown(table: Table1): string {
       `${r.hnn.trainSeconds.toFixed(1)} s (HNN, ${r.hnn.msPerStep.toFixed(1)} ms/step` +
       `${r.hnn.fastPath ? `, ${r.hnn.fastPath}` : ''})`,
   );
-  return `${lines.join('\n')}\n\n${settings.join('\n')}\n`;
+  return (
+    `${lines.join('\n')}\n\n${SEEDS_LEGEND}\n\n${perSeed.join('\n')}\n\n` +
+    `${settings.join('\n')}\n`
+  );
 }
+
+const SEEDS_LEGEND =
+  "With several seeds a cell is the across-seed mean ± standard deviation of that seed's value " +
+  "(n = the Seeds column); with one seed it is that run's mean ± standard error, as the paper " +
+  'prints. Reference re-run: ' +
+  REFERENCE_RERUN_SOURCE +
+  '.';

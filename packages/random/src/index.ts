@@ -1,1 +1,2 @@
 export { RandomState, RandomStateError } from './random-state.js';
+export { correctlyRoundedLog } from './log.js';

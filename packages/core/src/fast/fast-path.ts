@@ -31,12 +31,15 @@ export function fusedUnsupportedReason(
   model: DynamicsModel,
   choice: EngineChoice = 'auto',
 ): string | undefined {
-  if (!fusable.has(model)) return 'not a model built by createHnn/createBaseline';
-  const sizes = model.mlp.sizes;
+  const mlp = model.mlp;
+  if (!fusable.has(model) || mlp === undefined) {
+    return 'not a model built by createHnn/createBaseline with the built-in MLP';
+  }
+  const sizes = mlp.sizes;
   if (sizes.length !== 4)
     return `the fused kernel has 2 hidden layers, this MLP ${sizes.length - 2}`;
   if (sizes[1] !== sizes[2]) return 'the fused kernel needs equal hidden widths';
-  const layers = model.mlp.layers;
+  const layers = mlp.layers;
   if (layers.length !== 3 || layers[0]?.b === undefined || layers[1]?.b === undefined) {
     return 'unexpected MLP layout';
   }

@@ -5,10 +5,10 @@ import { RandomState } from '@hnn/random';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Adam } from '../adam.js';
 import { initBackend } from '../backend.js';
-import { createBaseline } from '../baseline.js';
+import { createBaseline, type MlpBaselineModel } from '../baseline.js';
 import type { DynamicsModel } from '../dynamics-model.js';
 import { float64DirectField, float64HamiltonianField } from '../float64.js';
-import { createHnn } from '../hnn.js';
+import { createHnn, type MlpHnnModel } from '../hnn.js';
 import { mseLoss } from '../loss.js';
 import {
   finiteDifferenceGradients,
@@ -43,8 +43,9 @@ afterEach(() => {
 const ENGINES = (['wasm', 'native'] as const).filter((e) => 'engine' in selectEngine(e));
 
 type Kind = 'hnn' | 'baseline';
+type MlpModel = MlpHnnModel | MlpBaselineModel;
 
-function makeModel(kind: Kind, inputDim: number, hiddenDim: number, seed = 3): DynamicsModel {
+function makeModel(kind: Kind, inputDim: number, hiddenDim: number, seed = 3): MlpModel {
   const model =
     kind === 'hnn'
       ? createHnn({ inputDim, hiddenDim, seed })
@@ -59,7 +60,7 @@ function makeModel(kind: Kind, inputDim: number, hiddenDim: number, seed = 3): D
 }
 
 function trainerFor(
-  model: DynamicsModel,
+  model: MlpModel,
   x: Float64Array,
   dx: Float64Array,
   extra: { threads?: 1 | 2; batchRows?: number; weightDecay?: number; engine?: EngineChoice } = {},
