@@ -35,15 +35,15 @@ typedef struct {
   int32_t nChunks;
   int32_t counter; /* next chunk to hand out (atomic) */
   int32_t wantGrad;
-  int32_t batch;   /* float: per chunk, chunkRows rows of x(t) then chunkRows rows of x(t+1) */
-  int32_t p;       /* float parameters */
-  int32_t m;       /* float Adam first moments */
-  int32_t v;       /* float Adam second moments */
-  int32_t grads;   /* float nChunks partial gradients */
-  int32_t lossPart; /* double, 4 per chunk: sums of ae, cc, dynamics squared errors, unused */
-  int32_t scratch; /* float per-thread work buffers */
+  uint32_t batch;  /* float: per chunk, chunkRows rows of x(t) then chunkRows rows of x(t+1) */
+  uint32_t p;       /* float parameters */
+  uint32_t m;       /* float Adam first moments */
+  uint32_t v;       /* float Adam second moments */
+  uint32_t grads;   /* float nChunks partial gradients */
+  uint32_t lossPart; /* double, 4 per chunk: sums of ae, cc, dynamics squared errors, unused */
+  uint32_t scratch; /* float per-thread work buffers */
   int32_t scratchFloats;
-  int32_t wt;      /* float transposed copies: W2t, W3t, W6t, W7t (hp x hp), W8t (dp x hp), V2t */
+  uint32_t wt;     /* float transposed copies: W2t, W3t, W6t, W7t (hp x hp), W8t (dp x hp), V2t */
   float aeScale;   /* 2 / (rows * dTrue) */
   float ccScale;   /* 2 / (rows * L / 2) */
   float dynScale;  /* 2 * w / (rows * L) */
@@ -55,13 +55,13 @@ typedef struct {
   float oneMinusBeta2;
   float eps;
   float weightDecay;
-  int32_t self;
+  uint32_t self;
 } PCtx;
 
 _Static_assert(sizeof(PCtx) == 33 * 4, "PCtx layout is shared with the driver");
 
 static inline char *pregion(const PCtx *c) { return (char *)c - c->self; }
-static inline float *PF(const PCtx *c, int32_t off) { return (float *)(pregion(c) + off); }
+static inline float *PF(const PCtx *c, uint32_t off) { return (float *)(pregion(c) + off); }
 
 typedef int32_t vi __attribute__((vector_size(VW * 4), aligned(4)));
 
@@ -79,15 +79,16 @@ enum {
 
 static inline int32_t colpad(int32_t n) { return (n + NR * VW - 1) / (NR * VW) * (NR * VW); }
 
-/* Length of segment s (floats). */
-static int32_t seg_len_of(int32_t kind, int32_t dp, int32_t hp, int32_t L, int32_t lp, int s) {
-  const int32_t nOut = kind == 2 ? 1 : L;
+/* Length of segment s (floats). Layout sums are int64: pixel_layout() and the checks below see
+ * sizes before they are known to fit (each below MAX_DIM, so no product overflows). */
+static int64_t seg_len_of(int64_t kind, int64_t dp, int64_t hp, int64_t L, int64_t lp, int s) {
+  const int64_t nOut = kind == 2 ? 1 : L;
   switch (s) {
   case S_W1: return dp * hp;
   case S_W2: case S_W3: case S_W6: case S_W7: return hp * hp;
   case S_B1: case S_B2: case S_B3: case S_B5: case S_B6: case S_B7: return hp;
   case S_W4T: case S_W5: return L * hp;
-  case S_B4: return colpad(L);
+  case S_B4: return colpad((int32_t)L);
   case S_W8: return hp * dp;
   case S_B8: return dp;
   case S_V1: return L * lp;
@@ -97,23 +98,24 @@ static int32_t seg_len_of(int32_t kind, int32_t dp, int32_t hp, int32_t L, int32
   }
 }
 
-static int32_t seg_off_of(int32_t kind, int32_t dp, int32_t hp, int32_t L, int32_t lp, int s) {
-  int32_t off = 0;
+static int64_t seg_off_of(int64_t kind, int64_t dp, int64_t hp, int64_t L, int64_t lp, int s) {
+  int64_t off = 0;
   for (int i = 0; i < s; i++) off += seg_len_of(kind, dp, hp, L, lp, i);
   return off;
 }
 
+/* After the checks, every offset fits in int32 (nParams does). */
 static inline int32_t seg_len(const PCtx *c, int s) {
-  return seg_len_of(c->kind, c->dp, c->hp, c->L, c->lp, s);
+  return (int32_t)seg_len_of(c->kind, c->dp, c->hp, c->L, c->lp, s);
 }
 
 static inline int32_t seg_off(const PCtx *c, int s) {
-  return seg_off_of(c->kind, c->dp, c->hp, c->L, c->lp, s);
+  return (int32_t)seg_off_of(c->kind, c->dp, c->hp, c->L, c->lp, s);
 }
 
 /* Offsets (floats, from c->wt) of the transposed copies. */
-static inline int32_t wt_off_of(int32_t dp, int32_t hp, int s) {
-  const int32_t hh = hp * hp;
+static inline int64_t wt_off_of(int64_t dp, int64_t hp, int s) {
+  const int64_t hh = hp * hp;
   switch (s) {
   case S_W2: return 0;
   case S_W3: return hh;
@@ -124,7 +126,7 @@ static inline int32_t wt_off_of(int32_t dp, int32_t hp, int s) {
   }
 }
 
-static inline int32_t wt_off(const PCtx *c, int s) { return wt_off_of(c->dp, c->hp, s); }
+static inline int32_t wt_off(const PCtx *c, int s) { return (int32_t)wt_off_of(c->dp, c->hp, s); }
 
 /* Rebuilds every transposed copy from the parameters (after the driver writes them). */
 static void pixel_transpose_all(PCtx *c) {
@@ -161,8 +163,8 @@ enum {
   B_L0, B_L1, B_L2, B_L3, B_L4, B_L5, B_L6, B_L7, B_EF, B_EL, B_COUNT
 };
 
-static int32_t buf_len(int32_t cr, int32_t dp, int32_t hp, int32_t L, int32_t lp, int which) {
-  const int32_t Lp = colpad(L);
+static int64_t buf_len(int64_t cr, int64_t dp, int64_t hp, int64_t L, int64_t lp, int which) {
+  const int64_t Lp = colpad((int32_t)L);
   if (which <= B_EB) return 2 * cr * hp;
   if (which <= B_DZ) return 2 * cr * Lp;
   if (which <= B_DB) return cr * hp;
@@ -172,8 +174,8 @@ static int32_t buf_len(int32_t cr, int32_t dp, int32_t hp, int32_t L, int32_t lp
 }
 
 /* Floats of one thread's buffers (the driver sizes scratch with the same formula). */
-static int32_t pixel_scratch_floats(int32_t cr, int32_t dp, int32_t hp, int32_t L, int32_t lp) {
-  int32_t n = 0;
+static int64_t pixel_scratch_floats(int64_t cr, int64_t dp, int64_t hp, int64_t L, int64_t lp) {
+  int64_t n = 0;
   for (int i = 0; i < B_COUNT; i++) n += buf_len(cr, dp, hp, L, lp, i);
   return n;
 }
@@ -382,12 +384,13 @@ static void pixel_chunk(const PCtx *c, int tid, int chunk, int n, float *g, doub
 #undef PW
 }
 
-static int pixel_work_chunks(PCtx *c, int tid) {
+/* (noinline: see work_chunks in fused-step.c.) */
+__attribute__((noinline)) static int pixel_work_chunks(PCtx *c, int tid) {
   int done = 0;
   double *lossPart = (double *)(pregion(c) + c->lossPart);
   for (;;) {
     const int chunk = __atomic_fetch_add(&c->counter, 1, __ATOMIC_RELAXED);
-    if (chunk >= c->nChunks) break;
+    if (chunk < 0 || chunk >= c->nChunks) break;
     int n = c->rows - chunk * c->chunkRows;
     if (n > c->chunkRows) n = c->chunkRows;
     float *g = PF(c, c->grads) + (int64_t)chunk * c->nParams;
@@ -398,7 +401,7 @@ static int pixel_work_chunks(PCtx *c, int tid) {
 }
 
 /* Sums the chunk gradients in order, then torch-style Adam; keeps the transposed copies. */
-static void pixel_reduce_adam(PCtx *c, int part, int parts) {
+__attribute__((noinline)) static void pixel_reduce_adam(PCtx *c, int part, int parts) {
   const int np = c->nParams;
   int lo = (int)((int64_t)np * part / parts) / VW * VW;
   int hi = part == parts - 1 ? np : (int)((int64_t)np * (part + 1) / parts) / VW * VW;
@@ -422,4 +425,82 @@ static void pixel_reduce_adam(PCtx *c, int part, int parts) {
       store_column(wt + wt_off(c, seg) + col * rowsIn + i, rowsIn, p);
     }
   }
+}
+
+/* Boundary checks of the pixel model's calls (see "Boundary checks" in fused-step.c). */
+
+static inline int padded_ok(int32_t n) { return in_range(n, NR * VW, MAX_DIM) && n % (NR * VW) == 0; }
+
+/* The model's sizes agree: kind, padded widths, dTrue, an even latent size, nParams. */
+static int pixel_shape_ok(const PCtx *c) {
+  if (c->kind != 2 && c->kind != 3) return 0;
+  if (!padded_ok(c->dp) || !padded_ok(c->hp) || !padded_ok(c->lp)) return 0;
+  if (!in_range(c->dTrue, 1, c->dp) || !in_range(c->L, 2, MAX_DIM) || c->L % 2 != 0) return 0;
+  const int64_t np = seg_off_of(c->kind, c->dp, c->hp, c->L, c->lp, S_COUNT);
+  return np <= INT32_MAX && c->nParams == np;
+}
+
+static inline int64_t pixel_wt_floats(const PCtx *c) {
+  return wt_off_of(c->dp, c->hp, S_V2) + (int64_t)c->lp * c->lp;
+}
+
+static int pixel_check_work(const PCtx *c, uint64_t ctxOff, int tid, uint64_t lo, uint64_t size) {
+  if (!pixel_shape_ok(c) || !plan_ok(c->chunkRows, c->nChunks, c->rows)) return K_BAD_FIELD;
+  const int64_t cr = c->chunkRows, np = c->nParams, nCh = c->nChunks, sf = c->scratchFloats;
+  if ((c->wantGrad != 0 && c->wantGrad != 1) ||
+      sf < pixel_scratch_floats(cr, c->dp, c->hp, c->L, c->lp)) {
+    return K_BAD_FIELD;
+  }
+  if (!in_range(tid, 0, MAX_THREADS - 1)) return K_BAD_THREAD;
+  const int64_t nBatch = nCh * 2 * cr * c->dp, nGrad = c->wantGrad ? nCh * np : 0;
+  const int64_t nWt = pixel_wt_floats(c);
+  if (!inside(c->batch, nBatch, 4, lo, size) || !inside(c->p, np, 4, lo, size) ||
+      !inside(c->wt, nWt, 4, lo, size) || !inside(c->grads, nGrad, 4, lo, size) ||
+      !inside(c->lossPart, 4 * nCh, 8, lo, size) || !inside(c->scratch, sf, 4, lo, size)) {
+    return K_BAD_BUFFER;
+  }
+  if (!inside(c->scratch, (tid + 1) * sf, 4, lo, size)) return K_BAD_THREAD;
+  const uint64_t C = ctxOff, Cn = sizeof(PCtx), G = c->grads, Gn = (uint64_t)nGrad * 4;
+  const uint64_t L = c->lossPart, Ln = (uint64_t)nCh * 32;
+  const uint64_t S = c->scratch, Sn = (uint64_t)(tid + 1) * sf * 4;
+  if (!apart(C, Cn, G, Gn) || !apart(C, Cn, L, Ln) || !apart(C, Cn, S, Sn) || !apart(G, Gn, L, Ln) ||
+      !apart(G, Gn, S, Sn) || !apart(L, Ln, S, Sn) ||
+      !apart4(c->batch, (uint64_t)nBatch * 4, C, Cn, G, Gn, L, Ln, S, Sn) ||
+      !apart4(c->p, (uint64_t)np * 4, C, Cn, G, Gn, L, Ln, S, Sn) ||
+      !apart4(c->wt, (uint64_t)nWt * 4, C, Cn, G, Gn, L, Ln, S, Sn)) {
+    return K_BAD_BUFFER;
+  }
+  return 0;
+}
+
+static int pixel_check_reduce(const PCtx *c, uint64_t ctxOff, int part, int parts, uint64_t lo,
+                              uint64_t size) {
+  if (!pixel_shape_ok(c) || !in_range(c->nChunks, 1, MAX_DIM)) return K_BAD_FIELD;
+  if (!in_range(parts, 1, MAX_THREADS) || !in_range(part, 0, parts - 1)) return K_BAD_THREAD;
+  const int64_t np = c->nParams, nWt = pixel_wt_floats(c);
+  if (!inside(c->p, np, 4, lo, size) || !inside(c->m, np, 4, lo, size) ||
+      !inside(c->v, np, 4, lo, size) || !inside(c->wt, nWt, 4, lo, size) ||
+      !inside(c->grads, c->nChunks * np, 4, lo, size)) {
+    return K_BAD_BUFFER;
+  }
+  const uint64_t P = c->p, M = c->m, V = c->v, T = c->wt, n = (uint64_t)np * 4;
+  const uint64_t tn = (uint64_t)nWt * 4;
+  if (!apart(P, n, M, n) || !apart(P, n, V, n) || !apart(M, n, V, n) ||
+      !apart4(T, tn, P, n, M, n, V, n, 0, 0) ||
+      !apart4(c->grads, (uint64_t)(c->nChunks * np) * 4, P, n, M, n, V, n, T, tn) ||
+      !apart4(ctxOff, sizeof(PCtx), P, n, M, n, V, n, T, tn)) {
+    return K_BAD_BUFFER;
+  }
+  return 0;
+}
+
+static int pixel_check_transpose(const PCtx *c, uint64_t ctxOff, uint64_t lo, uint64_t size) {
+  if (!pixel_shape_ok(c)) return K_BAD_FIELD;
+  const int64_t nWt = pixel_wt_floats(c);
+  if (!inside(c->p, c->nParams, 4, lo, size) || !inside(c->wt, nWt, 4, lo, size) ||
+      !apart(c->wt, (uint64_t)nWt * 4, c->p, (uint64_t)c->nParams * 4) ||
+      !apart(c->wt, (uint64_t)nWt * 4, ctxOff, sizeof(PCtx))) {
+    return K_BAD_BUFFER;
+  }
+  return 0;
 }

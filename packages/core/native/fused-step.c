@@ -119,9 +119,12 @@ static inline vf vtanh(vf x) {
 }
 
 /* Shared state of one model's training, written by the driver. Every field is 4 bytes; the driver
- * writes them at offset 4 * (field index), in this order. Buffers are byte offsets from the start
- * of the memory region that holds this Ctx at offset `self` (WebAssembly: the linear memory;
- * native: the driver's allocation), so the layout is the same for every build. */
+ * writes them at offset 4 * (field index), in this order. Buffers are byte offsets (unsigned 32-bit)
+ * from the start of the memory region that holds this Ctx at offset `self` (WebAssembly: the linear
+ * memory; native: the driver's allocation), so the layout is the same for every build. Regions are at
+ * most 4 GiB - 64 KiB (MAX_REGION_BYTES in src/fast/engines.ts); every address is computed as
+ * region start + (size_t) offset, and the entry points check each buffer against the region before
+ * using it (see "Boundary checks" below). */
 typedef struct {
   int32_t kind;      /* 0: HNN (scalar H), 1: baseline (outputs d) */
   int32_t d;         /* input dimension */
@@ -133,16 +136,16 @@ typedef struct {
   int32_t nChunks;
   int32_t counter; /* next chunk to hand out (atomic) */
   int32_t wantGrad;
-  int32_t x;        /* float data set, row-major (n x d) */
-  int32_t dx;       /* float targets, row-major (n x d) */
-  int32_t idx;      /* int32 batch row indices into x, or 0 for rows 0..rows-1 */
-  int32_t p;        /* float parameters: W1 (d x hp), b1, W2 (hp x hp), b2, W3^T (nOut x hp) */
-  int32_t m;        /* float Adam first moments */
-  int32_t v;        /* float Adam second moments */
-  int32_t w2t;      /* float W2 transposed (hp x hp) */
-  int32_t grads;    /* float nChunks partial gradients of nParams each */
-  int32_t lossPart; /* double nChunks sums of squared errors */
-  int32_t scratch;  /* float per-thread work buffers */
+  uint32_t x;        /* float data set, row-major (nRows x d) */
+  uint32_t dx;       /* float targets, row-major (nRows x d) */
+  uint32_t idx;      /* int32 batch row indices into x, or 0 for rows 0..rows-1 */
+  uint32_t p;        /* float parameters: W1 (d x hp), b1, W2 (hp x hp), b2, W3^T (nOut x hp) */
+  uint32_t m;        /* float Adam first moments */
+  uint32_t v;        /* float Adam second moments */
+  uint32_t w2t;      /* float W2 transposed (hp x hp) */
+  uint32_t grads;    /* float nChunks partial gradients of nParams each */
+  uint32_t lossPart; /* double nChunks sums of squared errors */
+  uint32_t scratch;  /* float per-thread work buffers */
   int32_t scratchFloats; /* floats per thread */
   float lossScale;   /* 2 / (rows * d): d loss / d prediction per unit error */
   float stepSize;    /* lr / (1 - beta1^t) */
@@ -153,16 +156,86 @@ typedef struct {
   float oneMinusBeta2;
   float eps;
   float weightDecay;
-  int32_t self;    /* byte offset of this Ctx in its memory region */
-  int32_t rng;     /* uint32 MT19937 state: 624 words, then the index of the next word */
-  int32_t perm;    /* int32 permutation buffer of permLen entries; idx points at it */
+  uint32_t self;   /* byte offset of this Ctx in its memory region */
+  uint32_t rng;    /* uint32 MT19937 state: 624 words, then the index of the next word */
+  uint32_t perm;   /* int32 permutation buffer of permLen entries; idx points at it */
   int32_t permLen; /* rows to permute (the training set) */
+  int32_t nRows;   /* rows of the data set x and dx point at (batch indices must be below it) */
 } Ctx;
 
-_Static_assert(sizeof(Ctx) == 34 * 4, "Ctx layout is shared with the driver");
+_Static_assert(sizeof(Ctx) == 35 * 4, "Ctx layout is shared with the driver");
 
 static inline char *region(const Ctx *c) { return (char *)c - c->self; }
-static inline float *F32(const Ctx *c, int32_t off) { return (float *)(region(c) + off); }
+static inline float *F32(const Ctx *c, uint32_t off) { return (float *)(region(c) + off); }
+
+/*
+ * Boundary checks. The entry points below take a region (its start, the first byte buffers may
+ * use, its size) and a context offset from the JavaScript driver, and check everything before any
+ * other read or write: the context lies inside the region, its size fields agree with each other,
+ * every buffer the call touches lies inside the region, aligned, and apart from the buffers the
+ * call writes (so no write can change a checked field, index or buffer), thread and slice numbers
+ * are in range, and every batch row index is below the data set's row count. A failed check
+ * returns one of these codes (src/fast/kernel-errors.ts turns them into a FusedKernelError) and
+ * touches nothing. No local arrays: WebAssembly threads share the shadow stack.
+ */
+enum {
+  K_BAD_CONTEXT = -1,  /* context offset outside the region or misaligned, or `self` disagrees */
+  K_BAD_FIELD = -2,    /* a size field out of range or inconsistent with the others */
+  K_BAD_BUFFER = -3,   /* a buffer outside the region, misaligned, or overlapping a written one */
+  K_BAD_THREAD = -4,   /* thread id, slice number or slice count out of range */
+  K_BAD_INDEX = -5,    /* a batch row index outside the data set */
+  K_BAD_REGION = -6,   /* native: the address is not a live region of this addon */
+  K_BAD_ARGUMENT = -7, /* native: an argument is not an integer in range */
+};
+
+/* Threads (and Adam slices) an entry point accepts; the driver uses 1 or 2. */
+#define MAX_THREADS 64
+/* Bound on size fields before any product of them is formed (products stay within int64). */
+#define MAX_DIM (1 << 24)
+
+/* count elements of elem bytes at byte offset off lie in [lo, size), aligned to min(elem, 8). */
+static inline int inside(uint64_t off, int64_t count, uint64_t elem, uint64_t lo, uint64_t size) {
+  if (count < 0) return 0;
+  if (count == 0) return 1;
+  if (off < lo || off > size || off % (elem < 8 ? elem : 8) != 0) return 0;
+  return (uint64_t)count <= (size - off) / elem;
+}
+
+/* [a, a + an) and [b, b + bn) do not overlap (lengths in bytes; empty ranges overlap nothing). */
+static inline int apart(uint64_t a, uint64_t an, uint64_t b, uint64_t bn) {
+  return an == 0 || bn == 0 || a + an <= b || b + bn <= a;
+}
+
+/* [o, o + n) is apart from each of four ranges (unused ones: length 0). */
+static inline int apart4(uint64_t o, uint64_t n, uint64_t a, uint64_t an, uint64_t b, uint64_t bn,
+                         uint64_t c, uint64_t cn, uint64_t d, uint64_t dn) {
+  return apart(o, n, a, an) && apart(o, n, b, bn) && apart(o, n, c, cn) && apart(o, n, d, dn);
+}
+
+static inline int in_range(int64_t v, int64_t lo, int64_t hi) { return v >= lo && v <= hi; }
+
+/* The context at ctxOff: `bytes` of it inside the region, 4-byte aligned, its `self` field equal
+ * to ctxOff (`self` is read only after the first two checks). */
+static inline int ctx_ok(uint64_t ctxOff, int64_t words, uint64_t lo, uint64_t size,
+                         const uint32_t *self) {
+  return inside(ctxOff, words, 4, lo, size) && *self == ctxOff;
+}
+
+/* Chunk plan of a call: chunkRows a positive multiple of MR, every chunk holds at least one row. */
+static inline int plan_ok(int64_t cr, int64_t nChunks, int64_t rows) {
+  return in_range(cr, MR, MAX_DIM) && cr % MR == 0 && in_range(nChunks, 1, MAX_DIM) &&
+         rows > (nChunks - 1) * cr && rows <= nChunks * cr;
+}
+
+/* The MLP's sizes agree: kind, d (even for the HNN), hp padded, nOut, nParams. */
+static int mlp_shape_ok(const Ctx *c) {
+  if (c->kind != 0 && c->kind != 1) return 0;
+  if (!in_range(c->d, 1, MAX_DIM) || (c->kind == 0 && c->d % 2 != 0)) return 0;
+  if (!in_range(c->hp, NR * VW, MAX_DIM) || c->hp % (NR * VW) != 0) return 0;
+  if (c->nOut != (c->kind == 0 ? 1 : c->d)) return 0;
+  const int64_t np = (int64_t)c->hp * ((int64_t)c->d + 2 + c->hp + c->nOut);
+  return np <= INT32_MAX && c->nParams == np;
+}
 
 /* Parameter offsets (floats) in the internal layout. */
 static inline int32_t offB1(const Ctx *c) { return c->d * c->hp; }
@@ -509,7 +582,7 @@ static double baseline_chunk(const Ctx *c, int tid, int first, int n, int nr, fl
 #define MT_N 624
 #define MT_M 397
 
-EXPORT(rng_seed) void rng_seed(Ctx *c, uint32_t seed) {
+static void rng_seed(Ctx *c, uint32_t seed) {
   uint32_t *mt = (uint32_t *)(region(c) + c->rng);
   mt[0] = seed;
   for (uint32_t i = 1; i < MT_N; i++) mt[i] = 1812433253u * (mt[i - 1] ^ (mt[i - 1] >> 30)) + i;
@@ -542,7 +615,7 @@ static inline uint32_t mt_next(uint32_t *mt) {
 }
 
 /* perm = a fresh permutation of 0..permLen-1 (numpy's RandomState.permutation). */
-EXPORT(permute) void permute(Ctx *c) {
+static void permute(Ctx *c) {
   uint32_t *mt = (uint32_t *)(region(c) + c->rng);
   int32_t *perm = (int32_t *)(region(c) + c->perm);
   const int n = c->permLen;
@@ -578,19 +651,19 @@ static inline vd vdload(const double *p) {
 }
 static inline void vdstore(double *p, vd v) { __builtin_memcpy(p, &v, sizeof v); }
 
-/* Field block at the Ctx64 offset: op, nIn, nOut, w, b, h, out (int32 each), then self. */
+/* Field block at the Ctx64 offset: op, nIn, nOut, w, b, h, out (4 bytes each), then self. */
 typedef struct {
   int32_t op; /* 0: out = b + h W (W nIn x nOut row-major); 1: out = W h (dot with each row) */
   int32_t nIn;
   int32_t nOut;
-  int32_t w;
-  int32_t b;
-  int32_t h;
-  int32_t out;
-  int32_t self;
+  uint32_t w;
+  uint32_t b;
+  uint32_t h;
+  uint32_t out;
+  uint32_t self;
 } Ctx64;
 
-EXPORT(f64_product) void f64_product(Ctx64 *c) {
+static void f64_product(Ctx64 *c) {
   char *base = (char *)c - c->self;
   const double *w = (const double *)(base + c->w);
   const double *h = (const double *)(base + c->h);
@@ -675,10 +748,17 @@ static inline void store_column(float *t, int stride, vf p) {
  * 3 + s: offset of parameter segment s (see fused-pixel.c).
  */
 EXPORT(pixel_layout) int pixel_layout(int which, int kind, int dp, int hp, int L, int lp, int cr) {
-  if (which == 0) return seg_off_of(kind, dp, hp, L, lp, S_COUNT);
-  if (which == 1) return pixel_scratch_floats(cr, dp, hp, L, lp);
-  if (which == 2) return wt_off_of(dp, hp, S_V2) + lp * lp;
-  return seg_off_of(kind, dp, hp, L, lp, which - 3);
+  if (!in_range(which, 0, 2 + S_COUNT) || (kind != 2 && kind != 3) || !in_range(dp, 1, MAX_DIM) ||
+      !in_range(hp, 1, MAX_DIM) || !in_range(L, 1, MAX_DIM) || !in_range(lp, 1, MAX_DIM) ||
+      !in_range(cr, 1, MAX_DIM)) {
+    return K_BAD_FIELD;
+  }
+  int64_t n;
+  if (which == 0) n = seg_off_of(kind, dp, hp, L, lp, S_COUNT);
+  else if (which == 1) n = pixel_scratch_floats(cr, dp, hp, L, lp);
+  else if (which == 2) n = wt_off_of(dp, hp, S_V2) + (int64_t)lp * lp;
+  else n = seg_off_of(kind, dp, hp, L, lp, which - 3);
+  return n <= INT32_MAX ? (int)n : K_BAD_FIELD;
 }
 
 /* Block sizes the driver must respect: 0: rows per block (chunk rows are a multiple), 1: columns
@@ -688,11 +768,7 @@ EXPORT(kernel_block) int kernel_block(int which) {
 }
 
 /* Rebuilds W2^T from W2 (after the driver writes parameters). */
-EXPORT(transpose_w2) void transpose_w2(Ctx *c) {
-  if (c->kind >= 2) {
-    pixel_transpose_all((PCtx *)c);
-    return;
-  }
+static void transpose_w2(Ctx *c) {
   const int hp = c->hp;
   const float *w2 = F32(c, c->p) + offW2(c);
   float *w2t = F32(c, c->w2t);
@@ -700,14 +776,15 @@ EXPORT(transpose_w2) void transpose_w2(Ctx *c) {
     for (int k = 0; k < hp; k++) w2t[k * hp + i] = w2[i * hp + k];
 }
 
-/* Phase 1: takes chunks until none is left; returns how many this thread did. */
-EXPORT(work_chunks) int work_chunks(Ctx *c, int tid) {
-  if (c->kind >= 2) return pixel_work_chunks((PCtx *)c, tid);
+/* Phase 1: takes chunks until none is left; returns how many this thread did. Not inlined into
+ * its checked entry point (k_work_chunks): inlined, the hot loops compiled differently and a step
+ * measured 4% (Adam: 30%) slower. */
+__attribute__((noinline)) static int work_chunks(Ctx *c, int tid) {
   int done = 0;
   double *lossPart = (double *)(region(c) + c->lossPart);
   for (;;) {
     const int chunk = __atomic_fetch_add(&c->counter, 1, __ATOMIC_RELAXED);
-    if (chunk >= c->nChunks) break;
+    if (chunk < 0 || chunk >= c->nChunks) break;
     const int first = chunk * c->chunkRows;
     int n = c->rows - first;
     if (n > c->chunkRows) n = c->chunkRows;
@@ -724,11 +801,8 @@ EXPORT(work_chunks) int work_chunks(Ctx *c, int tid) {
  * Phase 2, for parameter slice `part` of `parts`: sums the chunk gradients in chunk order, then
  * Adam as torch.optim.Adam (L2 decay added to the gradient); keeps W2^T in step with W2.
  */
-EXPORT(reduce_adam) void reduce_adam(Ctx *c, int part, int parts) {
-  if (c->kind >= 2) {
-    pixel_reduce_adam((PCtx *)c, part, parts);
-    return;
-  }
+/* (noinline: see work_chunks.) */
+__attribute__((noinline)) static void reduce_adam(Ctx *c, int part, int parts) {
   const int np = c->nParams;
   /* Slices start on a vector boundary (np and every layer offset are multiples of NR * VW). */
   int lo = (int)((int64_t)np * part / parts) / VW * VW;
@@ -747,3 +821,194 @@ EXPORT(reduce_adam) void reduce_adam(Ctx *c, int part, int parts) {
     }
   }
 }
+
+/*
+ * Checks of each entry point (see "Boundary checks"): 0, or the error code. Lengths in bytes.
+ */
+
+/* Buffers an MLP call reads or writes, and the index array against the data set's rows. */
+static int mlp_check_work(const Ctx *c, uint64_t ctxOff, int tid, uint64_t lo, uint64_t size) {
+  if (!mlp_shape_ok(c) || !plan_ok(c->chunkRows, c->nChunks, c->rows)) return K_BAD_FIELD;
+  const int64_t cr = c->chunkRows, d = c->d, hp = c->hp, np = c->nParams, rows = c->rows;
+  const int64_t nRows = c->nRows, sf = c->scratchFloats;
+  if ((c->wantGrad != 0 && c->wantGrad != 1) || !in_range(nRows, 1, INT32_MAX) ||
+      sf < 3 * cr * d + 8 * cr * hp || (c->idx == 0 && rows > nRows)) {
+    return K_BAD_FIELD;
+  }
+  if (!in_range(tid, 0, MAX_THREADS - 1)) return K_BAD_THREAD;
+  const int64_t nGrad = c->wantGrad ? c->nChunks * np : 0;
+  if (!inside(c->x, nRows * d, 4, lo, size) || !inside(c->dx, nRows * d, 4, lo, size) ||
+      (c->idx != 0 && !inside(c->idx, rows, 4, lo, size)) || !inside(c->p, np, 4, lo, size) ||
+      !inside(c->w2t, hp * hp, 4, lo, size) || !inside(c->grads, nGrad, 4, lo, size) ||
+      !inside(c->lossPart, c->nChunks, 8, lo, size) || !inside(c->scratch, sf, 4, lo, size)) {
+    return K_BAD_BUFFER;
+  }
+  if (!inside(c->scratch, (tid + 1) * sf, 4, lo, size)) return K_BAD_THREAD;
+  /* Written: the context (its counter), gradients, loss sums, this thread's work buffers (and
+   * those of lower thread ids, which the same check on those threads covers). */
+  const uint64_t C = ctxOff, Cn = sizeof(Ctx), G = c->grads, Gn = (uint64_t)nGrad * 4;
+  const uint64_t L = c->lossPart, Ln = (uint64_t)c->nChunks * 8;
+  const uint64_t S = c->scratch, Sn = (uint64_t)(tid + 1) * sf * 4;
+  if (!apart(C, Cn, G, Gn) || !apart(C, Cn, L, Ln) || !apart(C, Cn, S, Sn) || !apart(G, Gn, L, Ln) ||
+      !apart(G, Gn, S, Sn) || !apart(L, Ln, S, Sn) ||
+      !apart4(c->x, (uint64_t)(nRows * d) * 4, C, Cn, G, Gn, L, Ln, S, Sn) ||
+      !apart4(c->dx, (uint64_t)(nRows * d) * 4, C, Cn, G, Gn, L, Ln, S, Sn) ||
+      !apart4(c->idx, c->idx ? (uint64_t)rows * 4 : 0, C, Cn, G, Gn, L, Ln, S, Sn) ||
+      !apart4(c->p, (uint64_t)np * 4, C, Cn, G, Gn, L, Ln, S, Sn) ||
+      !apart4(c->w2t, (uint64_t)(hp * hp) * 4, C, Cn, G, Gn, L, Ln, S, Sn)) {
+    return K_BAD_BUFFER;
+  }
+  if (c->idx != 0) {
+    const int32_t *idx = (const int32_t *)(region(c) + c->idx);
+    for (int64_t i = 0; i < rows; i++) {
+      if (idx[i] < 0 || idx[i] >= nRows) return K_BAD_INDEX;
+    }
+  }
+  return 0;
+}
+
+/* Adam over p, m, v (and W2^T) from nChunks gradients; slice `part` of `parts`. */
+static int mlp_check_reduce(const Ctx *c, uint64_t ctxOff, int part, int parts, uint64_t lo,
+                            uint64_t size) {
+  if (!mlp_shape_ok(c) || !in_range(c->nChunks, 1, MAX_DIM)) return K_BAD_FIELD;
+  if (!in_range(parts, 1, MAX_THREADS) || !in_range(part, 0, parts - 1)) return K_BAD_THREAD;
+  const int64_t np = c->nParams, hh = (int64_t)c->hp * c->hp;
+  if (!inside(c->p, np, 4, lo, size) || !inside(c->m, np, 4, lo, size) ||
+      !inside(c->v, np, 4, lo, size) || !inside(c->w2t, hh, 4, lo, size) ||
+      !inside(c->grads, c->nChunks * np, 4, lo, size)) {
+    return K_BAD_BUFFER;
+  }
+  const uint64_t P = c->p, M = c->m, V = c->v, T = c->w2t, n = (uint64_t)np * 4, tn = hh * 4;
+  if (!apart(P, n, M, n) || !apart(P, n, V, n) || !apart(M, n, V, n) || !apart4(T, tn, P, n, M, n, V, n, 0, 0) ||
+      !apart4(c->grads, (uint64_t)(c->nChunks * np) * 4, P, n, M, n, V, n, T, tn) ||
+      !apart4(ctxOff, sizeof(Ctx), P, n, M, n, V, n, T, tn)) {
+    return K_BAD_BUFFER;
+  }
+  return 0;
+}
+
+static int mlp_check_transpose(const Ctx *c, uint64_t ctxOff, uint64_t lo, uint64_t size) {
+  if (!mlp_shape_ok(c)) return K_BAD_FIELD;
+  const uint64_t n = (uint64_t)c->nParams * 4, tn = (uint64_t)c->hp * c->hp * 4;
+  if (!inside(c->p, c->nParams, 4, lo, size) || !inside(c->w2t, (int64_t)c->hp * c->hp, 4, lo, size) ||
+      !apart(c->w2t, tn, c->p, n) || !apart(c->w2t, tn, ctxOff, sizeof(Ctx))) {
+    return K_BAD_BUFFER;
+  }
+  return 0;
+}
+
+/* The generator's state (and, to permute, the permutation buffer). */
+static int rng_check(const Ctx *c, uint64_t ctxOff, int withPerm, uint64_t lo, uint64_t size) {
+  if (withPerm && !in_range(c->permLen, 0, INT32_MAX)) return K_BAD_FIELD;
+  const uint64_t R = c->rng, Rn = (MT_N + 1) * 4, P = c->perm;
+  const uint64_t Pn = withPerm ? (uint64_t)c->permLen * 4 : 0;
+  if (!inside(R, MT_N + 1, 4, lo, size) || !inside(P, Pn / 4, 4, lo, size) ||
+      !apart(R, Rn, ctxOff, sizeof(Ctx)) || !apart(P, Pn, ctxOff, sizeof(Ctx)) || !apart(R, Rn, P, Pn)) {
+    return K_BAD_BUFFER;
+  }
+  return 0;
+}
+
+static int f64_check(const Ctx64 *c, uint64_t ctxOff, uint64_t lo, uint64_t size) {
+  if ((c->op != 0 && c->op != 1) || !in_range(c->nIn, 0, MAX_DIM) || !in_range(c->nOut, 0, MAX_DIM)) {
+    return K_BAD_FIELD;
+  }
+  const int64_t nw = (int64_t)c->nIn * c->nOut, nh = c->op == 0 ? c->nIn : c->nOut;
+  const int64_t nb = c->op == 0 ? c->nOut : 0, no = c->op == 0 ? c->nOut : c->nIn;
+  if (!inside(c->w, nw, 8, lo, size) || !inside(c->b, nb, 8, lo, size) ||
+      !inside(c->h, nh, 8, lo, size) || !inside(c->out, no, 8, lo, size) ||
+      !apart4(c->out, (uint64_t)no * 8, ctxOff, sizeof(Ctx64), c->w, (uint64_t)nw * 8, c->b,
+              (uint64_t)nb * 8, c->h, (uint64_t)nh * 8)) {
+    return K_BAD_BUFFER;
+  }
+  return 0;
+}
+
+/*
+ * Entry points. `origin` is the region's start (WebAssembly: 0, the linear memory's start), `lo`
+ * the first byte buffers may use (WebAssembly: __heap_base, below which lie the module's data and
+ * stack), `size` the region's bytes, `ctxOff` the context's byte offset. The context's first word
+ * (kind) tells the MLP's Ctx from the pixel model's PCtx.
+ */
+#define CTX_AT(T) ((T *)(origin + ctxOff))
+#define ENTER_KIND()                                                                               \
+  if (!inside(ctxOff, 1, 4, lo, size)) return K_BAD_CONTEXT;                                       \
+  const int pixel = *CTX_AT(int32_t) >= 2;                                                         \
+  if (pixel ? !ctx_ok(ctxOff, sizeof(PCtx) / 4, lo, size, &CTX_AT(PCtx)->self)                     \
+            : !ctx_ok(ctxOff, sizeof(Ctx) / 4, lo, size, &CTX_AT(Ctx)->self)) {                   \
+    return K_BAD_CONTEXT;                                                                          \
+  }
+
+static int k_transpose_w2(uintptr_t origin, uint64_t lo, uint64_t size, uint32_t ctxOff) {
+  ENTER_KIND();
+  const int err = pixel ? pixel_check_transpose(CTX_AT(PCtx), ctxOff, lo, size)
+                        : mlp_check_transpose(CTX_AT(Ctx), ctxOff, lo, size);
+  if (err) return err;
+  if (pixel) pixel_transpose_all(CTX_AT(PCtx));
+  else transpose_w2(CTX_AT(Ctx));
+  return 0;
+}
+
+static int k_work_chunks(uintptr_t origin, uint64_t lo, uint64_t size, uint32_t ctxOff, int tid) {
+  ENTER_KIND();
+  const int err = pixel ? pixel_check_work(CTX_AT(PCtx), ctxOff, tid, lo, size)
+                        : mlp_check_work(CTX_AT(Ctx), ctxOff, tid, lo, size);
+  if (err) return err;
+  return pixel ? pixel_work_chunks(CTX_AT(PCtx), tid) : work_chunks(CTX_AT(Ctx), tid);
+}
+
+static int k_reduce_adam(uintptr_t origin, uint64_t lo, uint64_t size, uint32_t ctxOff, int part,
+                         int parts) {
+  ENTER_KIND();
+  const int err = pixel ? pixel_check_reduce(CTX_AT(PCtx), ctxOff, part, parts, lo, size)
+                        : mlp_check_reduce(CTX_AT(Ctx), ctxOff, part, parts, lo, size);
+  if (err) return err;
+  if (pixel) pixel_reduce_adam(CTX_AT(PCtx), part, parts);
+  else reduce_adam(CTX_AT(Ctx), part, parts);
+  return 0;
+}
+
+static int k_rng_seed(uintptr_t origin, uint64_t lo, uint64_t size, uint32_t ctxOff, uint32_t seed) {
+  if (!ctx_ok(ctxOff, sizeof(Ctx) / 4, lo, size, &CTX_AT(Ctx)->self)) return K_BAD_CONTEXT;
+  const int err = rng_check(CTX_AT(Ctx), ctxOff, 0, lo, size);
+  if (err) return err;
+  rng_seed(CTX_AT(Ctx), seed);
+  return 0;
+}
+
+static int k_permute(uintptr_t origin, uint64_t lo, uint64_t size, uint32_t ctxOff) {
+  if (!ctx_ok(ctxOff, sizeof(Ctx) / 4, lo, size, &CTX_AT(Ctx)->self)) return K_BAD_CONTEXT;
+  const int err = rng_check(CTX_AT(Ctx), ctxOff, 1, lo, size);
+  if (err) return err;
+  permute(CTX_AT(Ctx));
+  return 0;
+}
+
+static int k_f64_product(uintptr_t origin, uint64_t lo, uint64_t size, uint32_t ctxOff) {
+  if (!ctx_ok(ctxOff, sizeof(Ctx64) / 4, lo, size, &CTX_AT(Ctx64)->self)) return K_BAD_CONTEXT;
+  const int err = f64_check(CTX_AT(Ctx64), ctxOff, lo, size);
+  if (err) return err;
+  f64_product(CTX_AT(Ctx64));
+  return 0;
+}
+#undef ENTER_KIND
+#undef CTX_AT
+
+#if defined(__wasm__)
+/* The whole linear memory is the region; the module's data and stack lie below __heap_base. */
+extern unsigned char __heap_base;
+#define WASM_REGION 0, (uint64_t)(uintptr_t)&__heap_base, (uint64_t)__builtin_wasm_memory_size(0) * 65536
+EXPORT(transpose_w2) int transpose_w2_entry(uint32_t ctx) { return k_transpose_w2(WASM_REGION, ctx); }
+EXPORT(work_chunks) int work_chunks_entry(uint32_t ctx, int tid) {
+  return k_work_chunks(WASM_REGION, ctx, tid);
+}
+EXPORT(reduce_adam) int reduce_adam_entry(uint32_t ctx, int part, int parts) {
+  return k_reduce_adam(WASM_REGION, ctx, part, parts);
+}
+EXPORT(rng_seed) int rng_seed_entry(uint32_t ctx, uint32_t seed) {
+  return k_rng_seed(WASM_REGION, ctx, seed);
+}
+EXPORT(permute) int permute_entry(uint32_t ctx) { return k_permute(WASM_REGION, ctx); }
+EXPORT(f64_product) int f64_product_entry(uint32_t ctx) { return k_f64_product(WASM_REGION, ctx); }
+#undef WASM_REGION
+#endif

@@ -20,8 +20,13 @@ export {
 } from './errors.js';
 export { fastPathAvailable } from './fast/fast-path.js';
 export type { FastPathName, FastPathPreference } from './fast/fast-path.js';
-export { FusedPathError, FusedTrainer } from './fast/fused-trainer.js';
-export type { FusedPathName, FusedTrainerOptions } from './fast/fused-trainer.js';
+export { FusedKernelError, FusedPathError, FusedTrainer } from './fast/fused-trainer.js';
+export type {
+  FusedKernelErrorCode,
+  FusedPathName,
+  FusedTrainerOptions,
+} from './fast/fused-trainer.js';
+export { MAX_REGION_BYTES } from './fast/engines.js';
 export { FusedPixelTrainer, fusedPixelUnsupportedReason } from './fast/fused-pixel-trainer.js';
 export type {
   FusedPixelTrainerOptions,

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { instantiateFused, loadFusedModule, sharedMemory } from './fused-module.js';
 import type { FusedExports } from './fused-module.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
+import { FusedKernelError, checkKernel, checkKernelArgument } from './kernel-errors.js';
 
 /**
  * Where the fused kernel (native/fused-step.c) runs:
@@ -15,7 +16,18 @@ export type EngineName = 'native-avx512' | 'native-avx2' | 'wasm-simd';
 /** Which engines to consider: 'auto' (native when it loads, else wasm), or one of them. */
 export type EngineChoice = 'auto' | 'native' | 'wasm';
 
-/** One memory region holding a trainer's whole state, and the kernel's entry points over it. */
+/**
+ * Largest memory region: 4 GiB - 64 KiB. The kernel's context blocks hold buffer offsets as
+ * unsigned 32-bit integers, WebAssembly's 32-bit memory holds at most 65536 pages, and the native
+ * addon refuses larger allocations, so every offset into a region fits.
+ */
+export const MAX_REGION_BYTES = 2 ** 32 - 65536;
+
+/**
+ * One memory region holding a trainer's whole state, and the kernel's entry points over it. Each
+ * entry point checks its arguments and the context block at `ctx` (native/fused-step.c, "Boundary
+ * checks") and throws a FusedKernelError, having touched nothing, when they are wrong.
+ */
 export interface EngineInstance {
   /** The region; views on it read and write data, parameters and losses. */
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
@@ -40,7 +52,8 @@ export interface Engine {
   readonly heapBase: number;
   /** A region of at least `bytes` bytes, zeroed. */
   create(bytes: number): EngineInstance;
-  /** The pixel model's layout sizes (see pixel_layout in native/fused-step.c). */
+  /** The pixel model's layout sizes (see pixel_layout in native/fused-step.c); throws a
+   * FusedKernelError when they do not fit in int32. */
   pixelLayout(
     which: number,
     kind: number,
@@ -65,10 +78,11 @@ export class RegionLayout {
     return Math.ceil(bytes / 64) * 64;
   }
 
-  /** Reserves `bytes` and returns their offset. */
+  /** Reserves `bytes` and returns their offset; throws KERNEL_REGION_TOO_LARGE past the limit. */
   take(bytes: number): number {
     const at = this.top;
     this.top = RegionLayout.align(this.top + bytes);
+    if (this.top > MAX_REGION_BYTES) throw regionTooLarge(this.top);
     return at;
   }
 
@@ -78,18 +92,56 @@ export class RegionLayout {
   }
 }
 
+function regionTooLarge(bytes: number): FusedKernelError {
+  const gib = (n: number): string => (n / 2 ** 30).toFixed(2);
+  return new FusedKernelError(
+    'KERNEL_REGION_TOO_LARGE',
+    `The fused trainer needs at least ${gib(bytes)} GiB of memory, more than its limit of ` +
+      `${gib(MAX_REGION_BYTES)} GiB (32-bit offsets). Train on fewer rows per step (a minibatch), ` +
+      'a smaller test set or hidden width, or on TensorFlow.js (HNN_FAST_PATH=0).',
+  );
+}
+
+// Argument ranges of the raw entry points (the kernel checks them again against the region).
+const U32_MAX = 2 ** 32 - 1;
+const I32_MIN = -(2 ** 31);
+const I32_MAX = 2 ** 31 - 1;
+const ctxArg = (ctx: number): number => checkKernelArgument('context offset', ctx, 0, U32_MAX);
+const intArg = (name: string, v: number): number => checkKernelArgument(name, v, I32_MIN, I32_MAX);
+
+function checkRegionBytes(bytes: number): void {
+  if (!Number.isInteger(bytes) || bytes < 1) {
+    checkKernelArgument('region size', bytes, 1, MAX_REGION_BYTES);
+  }
+  if (bytes > MAX_REGION_BYTES) throw regionTooLarge(bytes);
+}
+
+function layoutArgs(args: readonly number[]): void {
+  args.forEach((v, i) => intArg(`pixelLayout argument ${i}`, v));
+}
+
 export const NATIVE_PREBUILD_DIR = new URL('../../prebuilds/linux-x64/', import.meta.url);
 
+/**
+ * Where the addon is loaded from: NATIVE_PREBUILD_DIR, or the directory in HNN_NATIVE_ADDON_DIR
+ * (the sanitizer build of scripts/build-sanitize.mjs, for `pnpm --filter @hnn/core test:sanitize`).
+ */
+function nativeAddonDir(): URL {
+  const dir = process.env.HNN_NATIVE_ADDON_DIR;
+  return dir ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : NATIVE_PREBUILD_DIR;
+}
+
+// Entry points return the kernel's status: >= 0, or a negative error code (see kernel-errors.ts).
 interface Addon {
   alloc(bytes: number): ArrayBuffer;
   address(buffer: ArrayBuffer): bigint;
-  transposeW2(address: bigint, ctx: number): void;
+  transposeW2(address: bigint, ctx: number): number;
   workChunks(address: bigint, ctx: number, tid: number): number;
-  reduceAdam(address: bigint, ctx: number, part: number, parts: number): void;
+  reduceAdam(address: bigint, ctx: number, part: number, parts: number): number;
   kernelBlock(which: number): number;
-  rngSeed(address: bigint, ctx: number, seed: number): void;
-  permute(address: bigint, ctx: number): void;
-  f64Product(address: bigint, ctx: number): void;
+  rngSeed(address: bigint, ctx: number, seed: number): number;
+  permute(address: bigint, ctx: number): number;
+  f64Product(address: bigint, ctx: number): number;
   pixelLayout(...args: [number, number, number, number, number, number, number]): number;
 }
 
@@ -136,7 +188,7 @@ function loadNative(): Outcome {
           ? 'avx2'
           : undefined;
     if (isa === undefined) return { error: 'the CPU lacks AVX2/FMA' };
-    const path = fileURLToPath(new URL(`fused-step-${isa}.node`, NATIVE_PREBUILD_DIR));
+    const path = fileURLToPath(new URL(`fused-step-${isa}.node`, nativeAddonDir()));
     let addon: Addon;
     try {
       addon = createRequire(import.meta.url)(path) as Addon;
@@ -149,18 +201,40 @@ function loadNative(): Outcome {
       rowBlock: addon.kernelBlock(0),
       colBlock: addon.kernelBlock(1),
       heapBase: 0,
-      pixelLayout: (...args) => addon.pixelLayout(...args),
+      pixelLayout: (...args) => {
+        layoutArgs(args);
+        return checkKernel(addon.pixelLayout(...args), 'pixel_layout');
+      },
       create(bytes) {
+        checkRegionBytes(bytes);
         const buffer = addon.alloc(bytes);
         const address = addon.address(buffer);
         return {
           buffer,
-          transposeW2: (ctx) => addon.transposeW2(address, ctx),
-          workChunks: (ctx, tid) => addon.workChunks(address, ctx, tid),
-          reduceAdam: (ctx, part, parts) => addon.reduceAdam(address, ctx, part, parts),
-          rngSeed: (ctx, seed) => addon.rngSeed(address, ctx, seed),
-          permute: (ctx) => addon.permute(address, ctx),
-          f64Product: (ctx) => addon.f64Product(address, ctx),
+          transposeW2: (ctx) => {
+            checkKernel(addon.transposeW2(address, ctxArg(ctx)), 'transpose_w2');
+          },
+          workChunks: (ctx, tid) =>
+            checkKernel(addon.workChunks(address, ctxArg(ctx), intArg('tid', tid)), 'work_chunks'),
+          reduceAdam: (ctx, part, parts) => {
+            const status = addon.reduceAdam(
+              address,
+              ctxArg(ctx),
+              intArg('part', part),
+              intArg('parts', parts),
+            );
+            checkKernel(status, 'reduce_adam');
+          },
+          rngSeed: (ctx, seed) => {
+            const s = checkKernelArgument('seed', seed, 0, U32_MAX);
+            checkKernel(addon.rngSeed(address, ctxArg(ctx), s | 0), 'rng_seed');
+          },
+          permute: (ctx) => {
+            checkKernel(addon.permute(address, ctxArg(ctx)), 'permute');
+          },
+          f64Product: (ctx) => {
+            checkKernel(addon.f64Product(address, ctxArg(ctx)), 'f64_product');
+          },
           workerData: { engine: 'native', addonPath: path, address },
         };
       },
@@ -182,18 +256,39 @@ function loadWasm(): Outcome {
     rowBlock: probe.kernel_block(0),
     colBlock: probe.kernel_block(1),
     heapBase: probe.__heap_base.value as number,
-    pixelLayout: (...args) => probe.pixel_layout(...args),
+    pixelLayout: (...args) => {
+      layoutArgs(args);
+      return checkKernel(probe.pixel_layout(...args), 'pixel_layout');
+    },
     create(bytes) {
+      checkRegionBytes(bytes);
       const memory: WasmMemory = sharedMemory(Math.ceil(bytes / 65536));
       const ex: FusedExports = instantiateFused(module, memory);
+      // WebAssembly converts arguments with ToInt32 (wrapping): the ranges are checked first, as
+      // the native addon does, so both engines refuse the same calls.
       return {
         buffer: memory.buffer,
-        transposeW2: (ctx) => ex.transpose_w2(ctx),
-        workChunks: (ctx, tid) => ex.work_chunks(ctx, tid),
-        reduceAdam: (ctx, part, parts) => ex.reduce_adam(ctx, part, parts),
-        rngSeed: (ctx, seed) => ex.rng_seed(ctx, seed),
-        permute: (ctx) => ex.permute(ctx),
-        f64Product: (ctx) => ex.f64_product(ctx),
+        transposeW2: (ctx) => {
+          checkKernel(ex.transpose_w2(ctxArg(ctx)), 'transpose_w2');
+        },
+        workChunks: (ctx, tid) =>
+          checkKernel(ex.work_chunks(ctxArg(ctx), intArg('tid', tid)), 'work_chunks'),
+        reduceAdam: (ctx, part, parts) => {
+          checkKernel(
+            ex.reduce_adam(ctxArg(ctx), intArg('part', part), intArg('parts', parts)),
+            'reduce_adam',
+          );
+        },
+        rngSeed: (ctx, seed) => {
+          const s = checkKernelArgument('seed', seed, 0, U32_MAX);
+          checkKernel(ex.rng_seed(ctxArg(ctx), s | 0), 'rng_seed');
+        },
+        permute: (ctx) => {
+          checkKernel(ex.permute(ctxArg(ctx)), 'permute');
+        },
+        f64Product: (ctx) => {
+          checkKernel(ex.f64_product(ctxArg(ctx)), 'f64_product');
+        },
         workerData: { engine: 'wasm', module, memory },
       };
     },

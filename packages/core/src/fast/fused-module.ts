@@ -7,15 +7,18 @@ export const FUSED_WASM_URL = new URL('../../wasm/fused-step.wasm', import.meta.
 /** Hashes of the source and the .wasm, written by the build script. */
 export const FUSED_MANIFEST_URL = new URL('../../wasm/fused-step.manifest.json', import.meta.url);
 
-/** The exports of fused-step.wasm; pointers are byte offsets into the shared memory. */
+/**
+ * The exports of fused-step.wasm; pointers are byte offsets into the shared memory. The entry
+ * points return the kernel's status: >= 0, or a negative error code (src/fast/kernel-errors.ts).
+ */
 export interface FusedExports {
   readonly kernel_block: (which: number) => number;
-  readonly transpose_w2: (ctx: number) => void;
+  readonly transpose_w2: (ctx: number) => number;
   readonly work_chunks: (ctx: number, tid: number) => number;
-  readonly reduce_adam: (ctx: number, part: number, parts: number) => void;
-  readonly rng_seed: (ctx: number, seed: number) => void;
-  readonly permute: (ctx: number) => void;
-  readonly f64_product: (ctx: number) => void;
+  readonly reduce_adam: (ctx: number, part: number, parts: number) => number;
+  readonly rng_seed: (ctx: number, seed: number) => number;
+  readonly permute: (ctx: number) => number;
+  readonly f64_product: (ctx: number) => number;
   readonly pixel_layout: (
     which: number,
     kind: number,

@@ -3,6 +3,7 @@ import { RegionLayout, selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
 import { planChunks } from './fused-trainer.js';
 import { FusedPathError, KernelThreads, KernelTrainer } from './kernel-threads.js';
+import { checkAdamSettings, checkFinite } from './trainer-checks.js';
 
 /**
  * Sizes of the paper's pixel-pendulum model (Section 5.1): a ReLU autoencoder
@@ -173,6 +174,7 @@ export class FusedPixelTrainer extends KernelTrainer {
     if (!Number.isFinite(dynamicsWeight) || dynamicsWeight < 0) {
       throw new InvalidInputError(`dynamicsWeight must be finite and >= 0, got ${dynamicsWeight}.`);
     }
+    checkAdamSettings({ learningRate, beta1, beta2, epsilon, weightDecay });
     const selected = selectEngine(options.engine ?? 'auto');
     if ('error' in selected) throw new FusedPathError(selected.error);
     const engine = selected.engine;
@@ -309,11 +311,7 @@ export class FusedPixelTrainer extends KernelTrainer {
           `Weight array ${i} has length ${w.length}, expected ${rows * cols}.`,
         );
       }
-      for (let k = 0; k < w.length; k++) {
-        if (!Number.isFinite(w[k])) {
-          throw new InvalidInputError(`Weight array ${i} holds a non-finite value at ${k}.`);
-        }
-      }
+      checkFinite(`Weight array ${i}`, w);
     });
     const f = this.f32;
     const p = this.ptr.p / 4;
@@ -333,6 +331,11 @@ export class FusedPixelTrainer extends KernelTrainer {
     f.fill(0, this.ptr.v / 4, this.ptr.v / 4 + this.nParams);
     this.t = 0;
     this.region.transposeW2(this.ctx);
+  }
+
+  /** Memory the trainer's region holds (bytes; at most MAX_REGION_BYTES). */
+  get regionBytes(): number {
+    return this.region.buffer.byteLength;
   }
 
   /** The parameters in PixelModel.getWeights() order (float32 copies). */
@@ -448,13 +451,19 @@ export class FusedPixelTrainer extends KernelTrainer {
       );
     }
     const nTotal = pixels.length / D;
-    const f = this.f32;
-    const batch = this.ptr.batch / 4;
+    // Every index and the rows they name are checked before anything is copied.
     for (let r = 0; r < rows; r++) {
       const i = indices[start + r] as number;
       if (!Number.isInteger(i) || i < 0 || i >= nTotal) {
         throw new InvalidInputError(`Row index ${i} is outside 0..${nTotal - 1}.`);
       }
+      checkFinite(`pixels row ${i}`, pixels.subarray(i * D, (i + 1) * D));
+      checkFinite(`nextPixels row ${i}`, nextPixels.subarray(i * D, (i + 1) * D));
+    }
+    const f = this.f32;
+    const batch = this.ptr.batch / 4;
+    for (let r = 0; r < rows; r++) {
+      const i = indices[start + r] as number;
       const chunk = Math.floor(r / cr);
       const within = r - chunk * cr;
       const xAt = batch + (chunk * 2 * cr + within) * dp;

@@ -3,9 +3,10 @@ import { InvalidInputError } from '../errors.js';
 import { RegionLayout, selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
 import { FusedPathError, KernelThreads, KernelTrainer } from './kernel-threads.js';
+import { checkAdamSettings, checkFinite, checkPositiveInteger } from './trainer-checks.js';
 
-export { FusedPathError } from './kernel-threads.js';
-export type { FusedPathName } from './kernel-threads.js';
+export { FusedKernelError, FusedPathError } from './kernel-threads.js';
+export type { FusedKernelErrorCode, FusedPathName } from './kernel-threads.js';
 
 export interface FusedTrainerOptions {
   /** 'hnn': scalar H, trained on its symplectic gradient; 'baseline': outputs dx/dt directly. */
@@ -79,8 +80,10 @@ const F = {
   rng: 31,
   perm: 32,
   permLen: 33,
+  nRows: 34,
 } as const;
-const CTX_BYTES = 34 * 4;
+const CTX_BYTES = 35 * 4;
+const WEIGHT_NAMES = ['W1', 'b1', 'W2', 'b2', 'W3'];
 interface ChunkPlan {
   readonly chunkRows: number;
   readonly nChunks: number;
@@ -97,10 +100,26 @@ export function planChunks(
   return { chunkRows, nChunks: Math.ceil(rows / chunkRows) };
 }
 
+/** Rows of a row-major data array of `d` columns, checked: whole rows, finite float32 values. */
+function checkRows(name: string, data: ArrayLike<number>, d: number): number {
+  if (data.length % d !== 0) {
+    throw new InvalidInputError(
+      `${name} has ${data.length} values, not a whole number of rows of inputDim = ${d}.`,
+    );
+  }
+  checkFinite(name, data, d);
+  return data.length / d;
+}
+
 /**
  * One model's training state in a WebAssembly memory shared by up to two threads: parameters and
  * Adam moments in float32, the training (and test) set, per-chunk gradients and work buffers.
  * Weights live here during training; read them back with getWeights().
+ *
+ * Every input is checked before anything is copied into that memory (shapes, lengths, integer
+ * batch indices in range, finite float32 values in data and weights), so a rejected call throws an
+ * InvalidInputError and leaves the trainer as it was; the kernel checks its side again
+ * (FusedKernelError) and never reads or writes outside the region.
  */
 export class FusedTrainer extends KernelTrainer {
   readonly kind: 'hnn' | 'baseline';
@@ -150,13 +169,48 @@ export class FusedTrainer extends KernelTrainer {
       epsilon = 1e-8,
       weightDecay = 0,
     } = options;
+    // Everything is checked before the region is allocated or written.
+    if (kind !== 'hnn' && kind !== 'baseline') {
+      throw new InvalidInputError(`Unknown kind '${String(kind)}'; use 'hnn' or 'baseline'.`);
+    }
+    checkPositiveInteger('inputDim', d);
+    checkPositiveInteger('hiddenDim', hiddenDim);
+    if (kind === 'hnn' && d % 2 !== 0) {
+      throw new InvalidInputError(`An HNN needs an even inputDim, got ${d}.`);
+    }
+    checkAdamSettings({ learningRate, beta1, beta2, epsilon, weightDecay });
+    const nTrain = checkRows('x', x, d);
+    if (nTrain === 0) throw new InvalidInputError('x is empty: give at least one training row.');
+    if (dx.length !== x.length) {
+      throw new InvalidInputError(
+        `dx has ${dx.length} values; x has ${x.length}: give one target row per training row.`,
+      );
+    }
+    checkRows('dx', dx, d);
+    if ((testX === undefined) !== (testDx === undefined)) {
+      throw new InvalidInputError('Give both testX and testDx, or neither.');
+    }
+    if (testX !== undefined && testDx !== undefined) {
+      checkRows('testX', testX, d);
+      if (testDx.length !== testX.length) {
+        throw new InvalidInputError(
+          `testDx has ${testDx.length} values; testX has ${testX.length}: give one target row ` +
+            'per test row.',
+        );
+      }
+      checkRows('testDx', testDx, d);
+    }
+    const { minibatchSeed } = options;
+    if (
+      minibatchSeed !== undefined &&
+      (!Number.isInteger(minibatchSeed) || minibatchSeed < 0 || minibatchSeed > 0xffffffff)
+    ) {
+      throw new InvalidInputError(`minibatchSeed must be a uint32, got ${minibatchSeed}.`);
+    }
     const selected = selectEngine(options.engine ?? 'auto');
     if ('error' in selected) throw new FusedPathError(selected.error);
     const engine = selected.engine;
     this.engine = engine;
-    if (kind === 'hnn' && d % 2 !== 0) {
-      throw new InvalidInputError(`An HNN needs an even inputDim, got ${d}.`);
-    }
     this.kind = kind;
     this.inputDim = d;
     this.hiddenDim = hiddenDim;
@@ -168,7 +222,7 @@ export class FusedTrainer extends KernelTrainer {
     this.hp = hp;
     this.nOut = nOut;
     this.nParams = d * hp + hp + hp * hp + hp + nOut * hp;
-    this.nTrain = x.length / d;
+    this.nTrain = nTrain;
     this.nTest = testX === undefined ? 0 : testX.length / d;
     if (!Number.isInteger(batchRows) || batchRows < 1 || batchRows > this.nTrain) {
       throw new InvalidInputError(`batchRows must be in 1..${this.nTrain}, got ${batchRows}.`);
@@ -200,6 +254,7 @@ export class FusedTrainer extends KernelTrainer {
       rng: take(625 * 4),
       perm: take(this.nTrain * 4),
     };
+    this.checkWeights(weights);
     this.region = engine.create(layout.size);
     this.runner = KernelThreads.forTrainer(this.region, ctx, options.threads, this.plan.nChunks);
     const buffer = this.region.buffer;
@@ -245,23 +300,42 @@ export class FusedTrainer extends KernelTrainer {
     setI(F.rng, ptr.rng);
     setI(F.perm, ptr.perm);
     setI(F.permLen, this.nTrain);
-    const { minibatchSeed } = options;
+    setI(F.nRows, this.nTrain);
     this.ownBatches = minibatchSeed !== undefined && batchRows < this.nTrain;
-    if (minibatchSeed !== undefined) {
-      if (!Number.isInteger(minibatchSeed) || minibatchSeed < 0 || minibatchSeed > 0xffffffff) {
-        throw new InvalidInputError(`minibatchSeed must be a uint32, got ${minibatchSeed}.`);
-      }
-      this.region.rngSeed(ctx, minibatchSeed);
-    }
+    if (minibatchSeed !== undefined) this.region.rngSeed(ctx, minibatchSeed);
     this.setWeights(weights);
   }
 
-  /** Replaces the parameters (MLP layout, see FusedTrainerOptions.weights). */
-  setWeights(weights: readonly ArrayLike<number>[]): void {
-    const { inputDim: d, hiddenDim: h, hp, nOut } = this;
+  /** Memory the trainer's region holds (bytes; at most MAX_REGION_BYTES). */
+  get regionBytes(): number {
+    return this.region.buffer.byteLength;
+  }
+
+  /** Five arrays of the MLP's lengths, finite in float32; throws InvalidInputError otherwise. */
+  private checkWeights(weights: readonly ArrayLike<number>[]): void {
+    const { inputDim: d, hiddenDim: h, nOut } = this;
     if (weights.length !== 5) {
-      throw new InvalidInputError(`The fused path expects 5 weight arrays, got ${weights.length}.`);
+      throw new InvalidInputError(
+        `The fused path expects 5 weight arrays (W1, b1, W2, b2, W3), got ${weights.length}.`,
+      );
     }
+    const expected = [d * h, h, h * h, h, h * nOut];
+    weights.forEach((w, i) => {
+      const name = `Weight array ${i} (${WEIGHT_NAMES[i]})`;
+      if (w.length !== expected[i]) {
+        throw new InvalidInputError(`${name} has length ${w.length}, expected ${expected[i]}.`);
+      }
+      checkFinite(name, w);
+    });
+  }
+
+  /**
+   * Replaces the parameters (MLP layout, see FusedTrainerOptions.weights). Checked first: on an
+   * InvalidInputError the trainer keeps its weights.
+   */
+  setWeights(weights: readonly ArrayLike<number>[]): void {
+    this.checkWeights(weights);
+    const { inputDim: d, hiddenDim: h, hp, nOut } = this;
     const [w1, b1, w2, b2, w3] = weights as [
       ArrayLike<number>,
       ArrayLike<number>,
@@ -276,14 +350,6 @@ export class FusedTrainer extends KernelTrainer {
     const oW2 = oB1 + hp;
     const oB2 = oW2 + hp * hp;
     const oW3 = oB2 + hp;
-    const expected = [d * h, h, h * h, h, h * nOut];
-    weights.forEach((w, i) => {
-      if (w.length !== expected[i]) {
-        throw new InvalidInputError(
-          `Weight array ${i} has length ${w.length}, expected ${expected[i]}.`,
-        );
-      }
-    });
     for (let i = 0; i < d; i++) {
       for (let k = 0; k < h; k++) f[p + i * hp + k] = w1[i * h + k] as number;
     }
@@ -340,6 +406,21 @@ export class FusedTrainer extends KernelTrainer {
     let rows: number;
     let idx: number;
     if (indices !== undefined) {
+      // Length and every index first: nothing is copied unless the whole batch is valid.
+      if (indices.length !== this.batchRows) {
+        throw new InvalidInputError(
+          `This trainer takes batches of ${this.batchRows} rows, got ${indices.length} indices.`,
+        );
+      }
+      for (let i = 0; i < indices.length; i++) {
+        const row = indices[i] as number;
+        if (!Number.isInteger(row) || row < 0 || row >= this.nTrain) {
+          throw new InvalidInputError(
+            `Batch index ${row} (position ${i}) is outside 0..${this.nTrain - 1}: give integer ` +
+              'row numbers of the training set.',
+          );
+        }
+      }
       rows = indices.length;
       this.i32.set(indices, this.ptr.idx / 4);
       idx = this.ptr.idx;
@@ -357,7 +438,7 @@ export class FusedTrainer extends KernelTrainer {
           (indices === undefined ? ' (the whole training set).' : ' indices.'),
       );
     }
-    return this.runChunks(this.ptr.x, this.ptr.dx, idx, rows, this.plan.nChunks, 1);
+    return this.runChunks(this.ptr.x, this.ptr.dx, idx, rows, this.plan.nChunks, 1, this.nTrain);
   }
 
   /** The rows of the last batch drawn by the trainer itself (see minibatchSeed). */
@@ -403,7 +484,7 @@ export class FusedTrainer extends KernelTrainer {
     this.checkOpen();
     if (this.nTest === 0) throw new InvalidInputError('This trainer has no test set.');
     const nChunks = Math.ceil(this.nTest / this.plan.chunkRows);
-    return this.runChunks(this.ptr.tx, this.ptr.tdx, 0, this.nTest, nChunks, 0);
+    return this.runChunks(this.ptr.tx, this.ptr.tdx, 0, this.nTest, nChunks, 0, this.nTest);
   }
 
   private runChunks(
@@ -413,9 +494,12 @@ export class FusedTrainer extends KernelTrainer {
     rows: number,
     nChunks: number,
     wantGrad: number,
+    nRows: number,
   ): number {
     const base = this.ctx / 4;
     const i32 = this.i32;
+    // Offsets are unsigned 32-bit in the kernel; Int32Array stores the same bits.
+    i32[base + F.nRows] = nRows;
     i32[base + F.x] = x;
     i32[base + F.dx] = dx;
     i32[base + F.idx] = idx;

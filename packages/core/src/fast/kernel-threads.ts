@@ -1,13 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { HnnCoreError, InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { Engine, EngineInstance, EngineName } from './engines.js';
+import { FusedPathError, kernelError } from './kernel-errors.js';
+
+export { FusedKernelError, FusedPathError } from './kernel-errors.js';
+export type { FusedKernelErrorCode } from './kernel-errors.js';
 
 /** Which fused path ran: the kernel's engine, on one thread or on two (main + one worker). */
 export type FusedPathName = `${EngineName}-1thread` | `${EngineName}-2threads`;
-
-/** Thrown when a worker thread of the fused path fails; train() then reports it as is. */
-export class FusedPathError extends HnnCoreError {}
 
 // Adaptive threads: per cycle, run ADAPT_WARMUP steps on two threads, then time 2 x ADAPT_PROBE
 // steps alternating two threads and one (so that warm-up effects and load changes hit both alike),
@@ -20,7 +21,8 @@ const ADAPT_PROBE = 7;
 // whole cycle; a busy second core (one thread then far faster) still switches.
 const ONE_THREAD_MARGIN = 0.85;
 
-// Control words shared with the worker: generation, command, done count, error.
+// Control words shared with the worker: generation, command, done count, error (the kernel's
+// negative status, or WORKER_THREW).
 const CTRL_GEN = 0;
 const CTRL_CMD = 1;
 const CTRL_DONE = 2;
@@ -28,6 +30,7 @@ const CTRL_ERROR = 3;
 const CMD_CHUNKS = 1;
 const CMD_REDUCE = 2;
 const CMD_EXIT = 9;
+const WORKER_THREW = -100;
 
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -38,6 +41,7 @@ if (engine === 'wasm') {
   const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
   work = () => ex.work_chunks(ctx, tid);
   reduce = () => ex.reduce_adam(ctx, tid, parts);
+  // The driver checked ctx, tid and parts (integers in range) before starting this worker.
 } else {
   const addon = require(workerData.addonPath);
   const address = workerData.address;
@@ -57,10 +61,10 @@ for (;;) {
   const cmd = Atomics.load(ctrl, CMD);
   if (cmd === ${CMD_EXIT}) break;
   try {
-    if (cmd === ${CMD_CHUNKS}) work();
-    else if (cmd === ${CMD_REDUCE}) reduce();
+    const status = cmd === ${CMD_CHUNKS} ? work() : cmd === ${CMD_REDUCE} ? reduce() : 0;
+    if (status < 0) Atomics.store(ctrl, ERR, status);
   } catch (e) {
-    Atomics.store(ctrl, ERR, 1);
+    Atomics.store(ctrl, ERR, ${WORKER_THREW});
   }
   Atomics.add(ctrl, DONE, 1);
   Atomics.notify(ctrl, DONE);
@@ -203,11 +207,19 @@ export class KernelThreads {
     }
     const ctrl = this.ctrlWords;
     Atomics.store(ctrl, CTRL_DONE, 0);
+    // A kernel refusal is per call; a worker that threw or died stays reported.
+    if (Atomics.load(ctrl, CTRL_ERROR) !== WORKER_THREW) Atomics.store(ctrl, CTRL_ERROR, 0);
     Atomics.store(ctrl, CTRL_CMD, cmd);
     Atomics.add(ctrl, CTRL_GEN, 1);
     Atomics.notify(ctrl, CTRL_GEN);
-    if (cmd === CMD_CHUNKS) this.region.workChunks(this.ctx, 0);
-    else this.region.reduceAdam(this.ctx, 0, 2);
+    // A refusal on this thread is thrown only after the worker is done with the region.
+    let mainError: Error | undefined;
+    try {
+      if (cmd === CMD_CHUNKS) this.region.workChunks(this.ctx, 0);
+      else this.region.reduceAdam(this.ctx, 0, 2);
+    } catch (error) {
+      mainError = error instanceof Error ? error : new FusedPathError(String(error));
+    }
     let waited = 0;
     for (let i = 0; i < 100000 && Atomics.load(ctrl, CTRL_DONE) === 0; i++);
     while (Atomics.load(ctrl, CTRL_DONE) === 0) {
@@ -216,8 +228,14 @@ export class KernelThreads {
         if (waited >= 60) throw new FusedPathError('The fused-path worker thread did not answer.');
       }
     }
-    if (Atomics.load(ctrl, CTRL_ERROR) !== 0) {
-      throw new FusedPathError('The fused-path worker thread failed.');
+    if (mainError !== undefined) throw mainError;
+    const status = Atomics.load(ctrl, CTRL_ERROR);
+    if (status === WORKER_THREW) throw new FusedPathError('The fused-path worker thread failed.');
+    if (status !== 0) {
+      throw kernelError(
+        status,
+        cmd === CMD_CHUNKS ? 'work_chunks (worker)' : 'reduce_adam (worker)',
+      );
     }
   }
 
@@ -248,7 +266,7 @@ export class KernelThreads {
       });
       // A worker that dies later makes run() report FusedPathError.
       started.on('error', () => {
-        Atomics.store(this.ctrlWords, CTRL_ERROR, 1);
+        Atomics.store(this.ctrlWords, CTRL_ERROR, WORKER_THREW);
       });
       started.removeAllListeners('exit');
       started.on('exit', () => {
