@@ -5,6 +5,7 @@ import type { Float64MlpWeights } from './float64.js';
 import { checkBiasInit, initialDenseLayer } from './init.js';
 import type { BiasInit } from './init.js';
 import { matMul } from './mat-mul.js';
+import { assignVariables, readVariables } from './network.js';
 import { secondOrderTanh } from './tanh.js';
 
 export interface MlpOptions {
@@ -115,33 +116,12 @@ class MlpImpl implements Mlp {
   }
 
   getWeights(): Float32Array[] {
-    return this.variables.map((v) => Float32Array.from(v.dataSync()));
+    return readVariables(this.variables);
   }
 
+  /** Checked before anything is written: count ([W1, b1, ..., W_last]), lengths, finiteness. */
   setWeights(weights: readonly ArrayLike<number>[]): void {
-    if (weights.length !== this.variables.length) {
-      throw new InvalidInputError(
-        `setWeights expects ${this.variables.length} arrays [W1, b1, ..., W_last], got ${weights.length}.`,
-      );
-    }
-    this.variables.forEach((v, i) => {
-      const data = weights[i] as ArrayLike<number>;
-      if (data.length !== v.size) {
-        throw new InvalidInputError(
-          `setWeights: array ${i} has length ${data.length}, expected ${v.size} (shape ${JSON.stringify(v.shape)}).`,
-        );
-      }
-      for (let k = 0; k < data.length; k++) {
-        if (!Number.isFinite(data[k])) {
-          throw new InvalidInputError(`setWeights: array ${i} holds a non-finite value at ${k}.`);
-        }
-      }
-    });
-    tf.tidy(() => {
-      this.variables.forEach((v, i) => {
-        v.assign(tf.tensor(Float32Array.from(weights[i] as ArrayLike<number>), v.shape, 'float32'));
-      });
-    });
+    assignVariables(this.variables, weights);
   }
 
   toFloat64Weights(): Float64MlpWeights {
