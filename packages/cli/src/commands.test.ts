@@ -299,6 +299,57 @@ describe('hnn rollout', () => {
     expect(drift).toBeLessThan(1e-6);
   });
 
+  it('rolls out with the symplectic implicit midpoint, and refuses what does not apply', async () => {
+    const out = dir.path('roll-midpoint.csv');
+    const base = [
+      'rollout',
+      '--model',
+      hnnModel,
+      '--x0',
+      '0.5,0',
+      '--t-end',
+      '5',
+      '--points',
+      '11',
+    ];
+    const r = await run([...base, '--integrator', 'implicit-midpoint', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/with implicit-midpoint \(dt 0\.01\): 500 accepted steps/);
+    const rows = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
+    expect(rows).toHaveLength(11);
+    expect(rows[10]?.[0]).toBe(5);
+    // A symplectic method keeps the learned H to O(dt^2), with no drift of its own.
+    const energies = rows.map((row) => row[3] as number);
+    const drift = Math.max(...energies.map((h) => Math.abs(h - (energies[0] as number))));
+    expect(drift).toBeLessThan(1e-3);
+
+    for (const [extra, message] of [
+      [['--integrator', 'leapfrog'], /needs a separable Hamiltonian.*'implicit-midpoint'/],
+      [
+        ['--integrator', 'verlet'],
+        /--integrator must be one of rk45, leapfrog, yoshida4, implicit-midpoint/,
+      ],
+      [
+        ['--integrator', 'implicit-midpoint', '--rtol', '1e-6'],
+        /--rtol does not apply to --integrator implicit-midpoint/,
+      ],
+      [['--dt', '0.01'], /--dt does not apply to --integrator rk45/],
+      [
+        ['--integrator', 'implicit-midpoint', '--dt', '0.3'],
+        /whole number of steps|not on the step grid/,
+      ],
+    ] as const) {
+      const bad = await run([...base, ...extra, '--out', dir.path('bad.csv')]);
+      expect(bad.code, `${extra.join(' ')}: ${bad.stderr}`).toBe(2);
+      expect(bad.stderr).toMatch(message);
+      expect(await dir.files()).not.toContain('bad.csv');
+    }
+  });
+
   it('writes no H column for a baseline', async () => {
     const out = dir.path('roll-baseline.csv');
     const r = await run([

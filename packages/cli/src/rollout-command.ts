@@ -1,17 +1,24 @@
+import {
+  INTEGRATOR_NAMES,
+  IntegratorInputError,
+  isIntegratorName,
+  stepForOutputs,
+  type IntegratorName,
+} from '@hnn/integrators';
 import { parseFlags, parseInteger, parseNumber, parseNumberList, required } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
 import { csvLine, formatNumber, linspace } from './format.js';
 import { LIMITS } from './limits.js';
 import { readModelFile } from './model-io.js';
-import { energyDrift, rolloutModel } from './rollout.js';
+import { energyDrift, rolloutModel, type Rollout } from './rollout.js';
 import { OutputFile } from './write-atomic.js';
 
 export const ROLLOUT_USAGE = `Usage: hnn rollout --model MODEL.json --x0 "q1,..,qn,p1,..,pn" --t-end T --out OUT.csv [options]
 
-Integrates the learned vector field from x0 at t = 0 with the adaptive Dormand-Prince RK4(5)
-solver and writes t,q1..,p1.. at evenly spaced times; for an HNN also a column H with the
-learned energy (in the data's units, up to an additive constant).
+Integrates the learned vector field from x0 at t = 0 (by default with the adaptive
+Dormand-Prince RK4(5) solver) and writes t,q1..,p1.. at evenly spaced times; for an HNN also a
+column H with the learned energy (in the data's units, up to an additive constant).
 
 Options:
   --model FILE         model written by 'hnn train' (required)
@@ -21,8 +28,14 @@ Options:
   --out FILE           CSV to write (required; written atomically)
   --points N           number of output times, both ends included (default 100, at most
                        1000000)
-  --rtol X             relative tolerance (default 1e-9)
-  --atol X             absolute tolerance (default 1e-9)
+  --integrator NAME    rk45 (default; adaptive, not symplectic) or implicit-midpoint
+                       (symplectic, fixed step: no secular energy drift of its own over long
+                       horizons). leapfrog and yoshida4 need a separable H = T(p) + V(q),
+                       which a learned H is not known to be, and are refused
+  --rtol X             relative tolerance, rk45 only (default 1e-9)
+  --atol X             absolute tolerance, rk45 only (default 1e-9)
+  --dt X               step of implicit-midpoint (default: the largest step <= 0.01 that
+                       divides the output spacing)
   -h, --help           show this help
 
 Example:
@@ -38,6 +51,8 @@ export async function runRollout(argv: readonly string[], io: CliIo): Promise<nu
     points: { type: 'string' },
     rtol: { type: 'string' },
     atol: { type: 'string' },
+    integrator: { type: 'string' },
+    dt: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help === true) {
@@ -49,8 +64,29 @@ export async function runRollout(argv: readonly string[], io: CliIo): Promise<nu
   const tEnd = parseNumber('t-end', required('rollout', 't-end', v['t-end']), 0, { above: 0 });
   const outPath = required('rollout', 'out', v.out);
   const points = parseInteger('points', v.points, 100, { min: 2, ...LIMITS.rolloutPoints });
+  const name = v.integrator ?? 'rk45';
+  if (!isIntegratorName(name)) {
+    throw new UsageError(
+      `--integrator must be one of ${INTEGRATOR_NAMES.join(', ')}, got '${name}'`,
+    );
+  }
+  const integrator: IntegratorName = name;
+  const fixedStep = integrator !== 'rk45';
+  for (const [flag, given, applies] of [
+    ['rtol', v.rtol, !fixedStep],
+    ['atol', v.atol, !fixedStep],
+    ['dt', v.dt, fixedStep],
+  ] as const) {
+    if (given !== undefined && !applies) {
+      throw new UsageError(`--${flag} does not apply to --integrator ${integrator}; remove it`);
+    }
+  }
   const rtol = parseNumber('rtol', v.rtol, 1e-9, { above: 0 });
   const atol = parseNumber('atol', v.atol, 1e-9, { above: 0 });
+  const tEval = linspace(0, tEnd, points);
+  const dt = fixedStep
+    ? parseNumber('dt', v.dt, stepForOutputs(tEval, 0.01), { above: 0 })
+    : undefined;
   const out = await OutputFile.reserve('out', outPath, [modelPath]);
   try {
     return await rollOutAndWrite();
@@ -66,7 +102,14 @@ export async function runRollout(argv: readonly string[], io: CliIo): Promise<nu
           `has ${model.dim}; give one value per component`,
       );
     }
-    const result = rolloutModel(model, x0, linspace(0, tEnd, points), { rtol, atol });
+    let result: Rollout;
+    try {
+      result = rolloutModel(model, x0, tEval, { integrator, rtol, atol, dt });
+    } catch (error) {
+      // A method that does not apply, or a --dt that does not divide the output spacing.
+      if (error instanceof IntegratorInputError) throw new UsageError(error.message);
+      throw error;
+    }
     const header = ['t', ...model.stateNames, ...(result.energy === undefined ? [] : ['H'])];
     function* lines(): Generator<string> {
       yield csvLine(header);
@@ -80,7 +123,8 @@ export async function runRollout(argv: readonly string[], io: CliIo): Promise<nu
     const last = result.ys[result.ys.length - 1] as Float64Array;
     let summary =
       `rolled out the ${model.kind === 'hnn' ? 'HNN' : 'baseline'} from x0 = (${Array.from(x0).join(', ')}) ` +
-      `over t in [0, ${tEnd}]: ${result.stats.naccepted} accepted steps, ${result.stats.nfev} field ` +
+      `over t in [0, ${tEnd}] with ${integrator}${dt === undefined ? '' : ` (dt ${dt})`}: ` +
+      `${result.stats.naccepted} accepted steps, ${result.stats.nfev} field ` +
       `evaluations\nx(${tEnd}) = (${Array.from(last, formatNumber).join(', ')})\n`;
     if (result.energy !== undefined) {
       const drift = energyDrift(result.energy);

@@ -1,13 +1,21 @@
-import { solveDopri5 } from '@hnn/integrators';
-import type { SolverStats } from '@hnn/integrators';
+import { solveHamiltonian } from '@hnn/integrators';
+import type { IntegratorName, SolverStats } from '@hnn/integrators';
 import { RolloutError } from './errors.js';
 import type { LoadedModel } from './model-io.js';
 
 export interface RolloutOptions {
-  /** Relative tolerance of the Dormand-Prince solver. */
-  readonly rtol: number;
-  /** Absolute tolerance. */
-  readonly atol: number;
+  /**
+   * 'rk45' (default): adaptive Dormand-Prince with rtol/atol. 'implicit-midpoint': symplectic,
+   * fixed step dt, on the field alone (what a learned H is). 'leapfrog' / 'yoshida4' need a
+   * separable H, which a learned one is not known to be: refused with that reason.
+   */
+  readonly integrator?: IntegratorName;
+  /** Relative tolerance of the Dormand-Prince solver (rk45 only). */
+  readonly rtol?: number;
+  /** Absolute tolerance (rk45 only). */
+  readonly atol?: number;
+  /** Fixed step of the symplectic methods; it must divide the output spacing. */
+  readonly dt?: number;
 }
 
 export interface Rollout {
@@ -20,8 +28,10 @@ export interface Rollout {
 }
 
 /**
- * Integrates a loaded model's field from x0 at tEval[0] to the last tEval with adaptive
- * Dormand-Prince RK4(5), returning the states at every tEval. RolloutError if the solver stops.
+ * Integrates a loaded model's field from x0 at tEval[0] to the last tEval (adaptive
+ * Dormand-Prince RK4(5) by default, or a symplectic method), returning the states at every tEval.
+ * RolloutError if the solver stops; UsageError (via IntegratorInputError) for a method that does
+ * not apply.
  */
 export function rolloutModel(
   model: LoadedModel,
@@ -31,16 +41,19 @@ export function rolloutModel(
 ): Rollout {
   const t0 = tEval[0] as number;
   const t1 = tEval[tEval.length - 1] as number;
-  const sol = solveDopri5(model.odeFunction, [t0, t1], x0, {
+  const integrator = options.integrator ?? 'rk45';
+  const sol = solveHamiltonian({ field: model.odeFunction }, [t0, t1], x0, {
+    integrator,
     tEval,
-    rtol: options.rtol,
-    atol: options.atol,
+    ...(integrator === 'rk45'
+      ? { rtol: options.rtol ?? 1e-9, atol: options.atol ?? 1e-9 }
+      : { dt: options.dt }),
   });
   if (sol.status !== 'success' || sol.ys.length !== tEval.length) {
     throw new RolloutError(
       `the solver stopped (${sol.status}): ${sol.message.split('\n', 1)[0]}; the learned field ` +
         'may leave the region it was trained on there: start inside the data, shorten the time ' +
-        'span or loosen --rtol',
+        `span or ${integrator === 'rk45' ? 'loosen --rtol' : 'take a smaller --dt'}`,
     );
   }
   const h = model.hamiltonian;
