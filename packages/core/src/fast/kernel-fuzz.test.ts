@@ -5,6 +5,7 @@ import { selectEngine } from './engines.js';
 import type { EngineChoice } from './engines.js';
 import { FusedPixelTrainer } from './fused-pixel-trainer.js';
 import { FusedTrainer } from './fused-trainer.js';
+import { pixelWeightShapes } from '../test-utils/pixel-weight-shapes.js';
 
 // Property-based fuzzing of the fused trainers (issue 15): random shapes, lengths, index arrays
 // (in and out of range, negative, huge, fractional, NaN) and NaNs in data and weights, on every
@@ -240,29 +241,7 @@ async function runPixel(engine: EngineChoice, sample: PixelSample): Promise<Outc
   const { c, batch, evalRows } = sample;
   const { D, H, L, Hl } = c;
   const nOut = c.kind === 'hnn' ? 1 : L;
-  const shapes: [number, number][] = [
-    [D, H],
-    [1, H],
-    [H, H],
-    [1, H],
-    [H, H],
-    [1, H],
-    [H, L],
-    [1, L],
-    [L, H],
-    [1, H],
-    [H, H],
-    [1, H],
-    [H, H],
-    [1, H],
-    [H, D],
-    [1, D],
-    [L, Hl],
-    [1, Hl],
-    [Hl, Hl],
-    [1, Hl],
-    [Hl, nOut],
-  ];
+  const shapes = pixelWeightShapes(D, H, L, Hl, nOut);
   const weights = shapes.map(([r, k], i) => values(r * k, c.seed + i, 0.5));
   const pixels = poisoned(values(c.nRows * D, c.seed + 40, 1), c.pixelPoison);
   const next = values(c.nRows * D - c.nextShort, c.seed + 41, 1);

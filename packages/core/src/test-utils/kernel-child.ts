@@ -10,6 +10,7 @@ import { selectEngine } from '../fast/engines.js';
 import type { EngineChoice, EngineInstance } from '../fast/engines.js';
 import { FusedTrainer } from '../fast/fused-trainer.js';
 import { FusedPixelTrainer } from '../fast/fused-pixel-trainer.js';
+import { pixelWeightShapes } from './pixel-weight-shapes.js';
 
 const [caseName, engineArg] = process.argv.slice(2);
 const engine = (engineArg ?? 'wasm') as EngineChoice;
@@ -127,29 +128,7 @@ const cases: Record<string, () => void> = {
 };
 
 function pixelWeights(D: number, H: number, L: number, Hl: number): Float32Array[] {
-  const shapes: [number, number][] = [
-    [D, H],
-    [1, H],
-    [H, H],
-    [1, H],
-    [H, H],
-    [1, H],
-    [H, L],
-    [1, L],
-    [L, H],
-    [1, H],
-    [H, H],
-    [1, H],
-    [H, H],
-    [1, H],
-    [H, D],
-    [1, D],
-    [L, Hl],
-    [1, Hl],
-    [Hl, Hl],
-    [1, Hl],
-    [Hl, 1],
-  ];
+  const shapes = pixelWeightShapes(D, H, L, Hl, 1);
   return shapes.map(([r, c], s) =>
     Float32Array.from({ length: r * c }, (_, i) => 0.2 * Math.sin(i + 3 * s + 1)),
   );
