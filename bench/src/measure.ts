@@ -99,24 +99,12 @@ async function vectorSession(
     pool: prepared.batchSize === undefined ? null : data.train.n,
     weightDecay: prepared.weightDecay,
   };
-  let last: DynamicsModel | undefined;
+  const ours = ourRounds<DynamicsModel>(() => run('auto', plan));
   return {
     shape,
-    async round() {
-      const r = await run('auto', plan);
-      last?.dispose();
-      last = r.model;
-      return {
-        samples: r.samples,
-        fastPath: r.result.fastPath,
-        ...(r.result.fastPathReason === undefined
-          ? {}
-          : { fastPathReason: r.result.fastPathReason }),
-        backend: r.result.backend,
-      };
-    },
+    round: ours.round,
     async finish(rounds) {
-      const model = last;
+      const model = ours.last();
       if (model === undefined) throw new Error('finish before any round');
       const lastRound = rounds[rounds.length - 1] as OurRound;
       let tfjsMsPerStep: TimingStats | undefined;
@@ -197,24 +185,12 @@ async function pixelSession(kind: BenchModel, quick: boolean, cacheDir: string):
     pool: data.train.n,
     weightDecay,
   };
-  let last: ReturnType<typeof createPixelModel> | undefined;
+  const ours = ourRounds<ReturnType<typeof createPixelModel>>(() => run('auto', plan));
   return {
     shape,
-    async round() {
-      const r = await run('auto', plan);
-      last?.dispose();
-      last = r.model;
-      return {
-        samples: r.samples,
-        fastPath: r.result.fastPath,
-        ...(r.result.fastPathReason === undefined
-          ? {}
-          : { fastPathReason: r.result.fastPathReason }),
-        backend: r.result.backend,
-      };
-    },
+    round: ours.round,
     async finish(rounds) {
-      const model = last;
+      const model = ours.last();
       if (model === undefined) throw new Error('finish before any round');
       const lastRound = rounds[rounds.length - 1] as OurRound;
       try {
@@ -321,3 +297,33 @@ async function measureMain(): Promise<void> {
 }
 
 await measureMain();
+
+/**
+ * A session's rounds of our steps: each round trains a fresh model (timed), keeps the newest one
+ * for finish() and disposes the one before.
+ */
+function ourRounds<M extends { dispose(): void }>(
+  run: () => Promise<{
+    model: M;
+    samples: number[];
+    result: { fastPath: string; fastPathReason?: string; backend: string };
+  }>,
+): { round: () => Promise<OurRound>; last: () => M | undefined } {
+  let last: M | undefined;
+  return {
+    async round() {
+      const r = await run();
+      last?.dispose();
+      last = r.model;
+      return {
+        samples: r.samples,
+        fastPath: r.result.fastPath,
+        ...(r.result.fastPathReason === undefined
+          ? {}
+          : { fastPathReason: r.result.fastPathReason }),
+        backend: r.result.backend,
+      };
+    },
+    last: () => last,
+  };
+}
