@@ -11,7 +11,7 @@ import {
   PIXEL_PENDULUM_CONFIG,
   buildPixelPendulumDataset,
   renderHeldOutPixelTrajectory,
-} from '@hnn/datasets';
+} from '@hnn/datasets/pixel';
 import { pixelModelEnergyMetric } from '@hnn/eval';
 import type {
   ChildMessage,

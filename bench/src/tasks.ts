@@ -3,7 +3,6 @@ import {
   TWO_BODY_CONFIG,
   generateOrbitsDataset,
   idealPendulum,
-  loadRealPendulum,
   massSpring,
   massSpringDataset,
   pendulumDataset,
@@ -12,6 +11,7 @@ import {
   type Dataset,
   type TaskId,
 } from '@hnn/datasets';
+import { loadRealPendulum } from '@hnn/datasets/node';
 import {
   oscillatorEnergyConfig,
   orbitRolloutMetrics,

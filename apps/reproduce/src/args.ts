@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { BIAS_INITS, type BiasInit } from '@hnn/core';
-import { TASK_IDS, type CanvasBackendPreference, type TaskId } from '@hnn/datasets';
+import { TASK_IDS, type TaskId } from '@hnn/datasets';
+import { type CanvasBackendPreference } from '@hnn/datasets/pixel';
 import { UsageError } from './errors.js';
 
 /** The tasks this app runs: every Table 1 row and the appendix's three-body task. */

@@ -3,7 +3,8 @@ import { copyFile, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TWO_BODY_CONFIG, datasetCachePath } from '@hnn/datasets';
+import { TWO_BODY_CONFIG } from '@hnn/datasets';
+import { datasetCachePath } from '@hnn/datasets/node';
 import { APP_DIR, DIST_MAIN, runNode, type ChildResult } from './test-utils/built-app.js';
 
 // The command as a user runs it, in a child process: what matters here is the exit code and

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@hnn/core';
-import { CacheDirError, ensureCacheDir } from '@hnn/datasets';
+import { CacheDirError, ensureCacheDir } from '@hnn/datasets/node';
 import { renderTable1Markdown, type Table1Row } from '@hnn/eval';
 import { USAGE, parseReproduceArgs, type ImplementedTask } from './args.js';
 import { UsageError } from './errors.js';

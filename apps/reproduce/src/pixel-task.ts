@@ -14,7 +14,7 @@ import {
   type CanvasBackendPreference,
   type PixelPendulumDataset,
   type PixelTrajectory,
-} from '@hnn/datasets';
+} from '@hnn/datasets/pixel';
 import {
   PAPER_TABLE1,
   TABLE1_ENERGY_SCALE,

@@ -2,10 +2,8 @@ import {
   DataFileMissingError,
   THREE_BODY_CONFIG,
   TWO_BODY_CONFIG,
-  cachedDataset,
   generateOrbitsDataset,
   idealPendulum,
-  loadRealPendulum,
   massSpring,
   massSpringDataset,
   pendulumDataset,
@@ -14,6 +12,7 @@ import {
   type Dataset,
   type HamiltonianSystem,
 } from '@hnn/datasets';
+import { cachedDataset, loadRealPendulum } from '@hnn/datasets/node';
 import {
   THREE_BODY_ENERGY_CONFIG,
   TWO_BODY_ENERGY_CONFIG,

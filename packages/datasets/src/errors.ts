@@ -7,3 +7,22 @@ export class DatasetConfigError extends Error {
 export class DatasetGenerationError extends Error {
   override name = 'DatasetGenerationError';
 }
+
+/**
+ * Raised when an optional peer dependency of '@hnn/datasets/pixel' (sharp, or a Canvas 2D
+ * library) cannot be loaded; the message names the package to install.
+ */
+export class MissingPeerDependencyError extends Error {
+  override name = 'MissingPeerDependencyError';
+  readonly packageName: string;
+
+  constructor(packageName: string, purpose: string, cause: unknown) {
+    super(
+      `${purpose} needs the optional peer dependency '${packageName}', which could not be loaded ` +
+        `(${cause instanceof Error ? cause.message : String(cause)}). Install it beside ` +
+        `@hnn/datasets: npm install ${packageName}`,
+      { cause },
+    );
+    this.packageName = packageName;
+  }
+}

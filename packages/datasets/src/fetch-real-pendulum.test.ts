@@ -15,9 +15,8 @@ import {
   REAL_PENDULUM_ENV_VAR,
   REAL_PENDULUM_SHA256,
   REAL_PENDULUM_SOURCES,
-  loadRealPendulum,
-  sha256Hex,
 } from './real-pendulum.js';
+import { loadRealPendulum, sha256Hex } from './real-pendulum-file.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const REAL_FILE =

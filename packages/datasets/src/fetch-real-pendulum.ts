@@ -8,8 +8,8 @@ import {
   REAL_PENDULUM_FLAG,
   REAL_PENDULUM_SHA256,
   REAL_PENDULUM_SOURCES,
-  sha256Hex,
 } from './real-pendulum.js';
+import { sha256Hex } from './real-pendulum-file.js';
 
 /** The part of `fetch` this module uses (the global `fetch` satisfies it). */
 export type FetchLike = (

@@ -1,3 +1,6 @@
+// The browser-safe entry point: systems, dataset generators and parsers in plain float64
+// TypeScript, with no Node built-in and no native dependency (checked by entry-points.test.ts).
+// Files and caches are in '@hnn/datasets/node'; the pixel pendulum is in '@hnn/datasets/pixel'.
 export { TASK_IDS } from './types.js';
 export type { Dataset, DatasetSplit, HamiltonianSystem, TaskId } from './types.js';
 export { DatasetConfigError, DatasetGenerationError } from './errors.js';
@@ -29,27 +32,13 @@ export {
   REAL_PENDULUM_SHA256,
   REAL_PENDULUM_SOURCES,
   checkRealPendulumRows,
-  loadRealPendulum,
   realPendulumDataset,
   realPendulumHowToGet,
-  sha256Hex,
-  type LoadRealPendulumOptions,
   type RealPendulumConfig,
   type RealPendulumDataset,
   type RealPendulumDatasetOptions,
   type RealPendulumRows,
 } from './real-pendulum.js';
-export {
-  FETCH_REAL_PENDULUM_USAGE,
-  RealPendulumFetchError,
-  fetchRealPendulum,
-  runFetchRealPendulumCli,
-  type FetchAttempt,
-  type FetchCliIo,
-  type FetchLike,
-  type FetchRealPendulumOptions,
-  type FetchRealPendulumResult,
-} from './fetch-real-pendulum.js';
 export {
   nBodySystem,
   totalMomentum,
@@ -73,21 +62,6 @@ export {
   type OrbitSolveOptions,
 } from './orbits-dataset.js';
 export {
-  DATASET_CACHE_FORMAT_VERSION,
-  DatasetCacheError,
-  CacheDirError,
-  cachedDataset,
-  ensureCacheDir,
-  canonicalJson,
-  datasetCacheKey,
-  datasetCachePath,
-  defaultDatasetCacheDir,
-  type CachedDatasetResult,
-  type DatasetCacheKey,
-  type DatasetCacheOptions,
-  type UncachedDatasetResult,
-} from './dataset-cache.js';
-export {
   GYM_PENDULUM,
   GYM_START_RULE,
   fromCanonical,
@@ -99,52 +73,3 @@ export {
   type GymPendulumState,
   type GymStartRule,
 } from './gym-pendulum.js';
-export {
-  CanvasBackendError,
-  GYM_PENDULUM_VIEW,
-  createPendulumRenderer,
-  loadCanvasBackend,
-  renderPendulumFrame,
-  rgbaToRgb,
-  type CanvasBackend,
-  type CanvasBackendName,
-  type CanvasBackendPreference,
-  type CanvasRegion,
-  type PendulumRenderer,
-} from './pendulum-renderer.js';
-export {
-  PIXEL_CROP_WORLD,
-  PIXEL_GEOMETRY,
-  cropPixelBox,
-  preprocessFrame,
-  redMinusGreenCrop,
-  resizeCrops,
-  toUnitInterval,
-  type PixelBox,
-  type PixelGeometry,
-  type WorldBox,
-} from './pixel-preprocess.js';
-export {
-  pixelRenderWorkersAvailable,
-  renderFramesInParallel,
-  type RenderFramesOptions,
-  type RenderFramesResult,
-} from './pixel-render-pool.js';
-export {
-  HELD_OUT_FRAMES,
-  HELD_OUT_START_RULE,
-  PIXEL_PENDULUM_CONFIG,
-  buildPixelPendulumDataset,
-  pairPixelFrames,
-  pixelGeometry,
-  renderHeldOutPixelTrajectory,
-  renderPixelTrajectory,
-  simulatePixelPendulumTrials,
-  splitPixelSamples,
-  type BuildPixelPendulumOptions,
-  type PixelPendulumConfig,
-  type PixelPendulumDataset,
-  type PixelPendulumSplit,
-  type PixelPendulumTiming,
-  type PixelTrajectory,
-} from './pixel-pendulum-dataset.js';

@@ -1,5 +1,5 @@
 import type { Sharp, SharpOptions } from 'sharp';
-import { DatasetConfigError } from './errors.js';
+import { DatasetConfigError, MissingPeerDependencyError } from './errors.js';
 import type { CanvasRegion } from './pendulum-renderer.js';
 import { GYM_PENDULUM_VIEW } from './pendulum-renderer.js';
 
@@ -107,7 +107,13 @@ let sharpFactory: Promise<SharpFactory> | undefined;
  * (or fail where its prebuilt binary is missing).
  */
 function loadSharp(): Promise<SharpFactory> {
-  sharpFactory ??= import('sharp').then((m) => m.default as SharpFactory);
+  sharpFactory ??= import('sharp').then(
+    (m) => m.default as SharpFactory,
+    (err: unknown) => {
+      sharpFactory = undefined;
+      throw new MissingPeerDependencyError('sharp', 'resizing pixel-pendulum frames', err);
+    },
+  );
   return sharpFactory;
 }
 

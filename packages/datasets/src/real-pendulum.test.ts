@@ -13,11 +13,10 @@ import {
   REAL_PENDULUM_ENV_VAR,
   REAL_PENDULUM_SHA256,
   REAL_PENDULUM_SOURCES,
-  loadRealPendulum,
   realPendulumDataset,
-  sha256Hex,
   type RealPendulumRows,
 } from './real-pendulum.js';
+import { loadRealPendulum, sha256Hex } from './real-pendulum-file.js';
 
 // The data is not in the repository: CI has it at ../shared/data relative to the repo root.
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

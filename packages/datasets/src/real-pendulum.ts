@@ -1,13 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DatasetConfigError } from './errors.js';
-import {
-  DataFileError,
-  lipsonLineOfRow,
-  parseLipsonText,
-  type LipsonTable,
-} from './lipson-format.js';
+import { DataFileError, lipsonLineOfRow, type LipsonTable } from './lipson-format.js';
 import type { Dataset } from './types.js';
 
 /** File name of the real-pendulum data in Schmidt & Lipson's `invar_datasets.zip`. */
@@ -84,20 +76,6 @@ export class DataFileUnreadableError extends Error {
   }
 }
 
-/** Why `path` could not be read, as words for `DataFileUnreadableError`. */
-async function unreadableProblem(path: string, code: string | undefined): Promise<string> {
-  if (code === 'EISDIR') {
-    const inside = join(path, REAL_PENDULUM_FILE_NAME);
-    const hasFile = await stat(inside).then(
-      (s) => s.isFile(),
-      () => false,
-    );
-    return `is a directory, not a file${hasFile ? ` (did you mean ${inside}?)` : ''}`;
-  }
-  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
-  return `cannot be read (${code ?? 'unknown error'})`;
-}
-
 /** The file's bytes are not the pinned file's; both hashes are in the message and properties. */
 export class DataFileChecksumError extends Error {
   override name = 'DataFileChecksumError';
@@ -116,10 +94,6 @@ export class DataFileChecksumError extends Error {
     this.expected = expected;
     this.actual = actual;
   }
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The real-pendulum file as read: its rows plus where it came from. */
@@ -155,46 +129,6 @@ export function checkRealPendulumRows(rows: RealPendulumRows): void {
       );
     }
   }
-}
-
-export interface LoadRealPendulumOptions {
-  /** Compare the file's SHA-256 with `REAL_PENDULUM_SHA256` (default true). */
-  readonly verifyChecksum?: boolean;
-}
-
-/**
- * Reads, verifies and parses `real_pend_h_1.txt`. Throws `DataFileMissingError` when there is no
- * file at `path`, `DataFileUnreadableError` when `path` is empty, a directory or unreadable,
- * `DataFileChecksumError` when its bytes are not the pinned file's (unless
- * `verifyChecksum` is false), and `DataFileError` (with the line number) when it is malformed:
- * not 4 numeric columns per row, or time not strictly increasing.
- */
-export async function loadRealPendulum(
-  path: string,
-  options: LoadRealPendulumOptions = {},
-): Promise<RealPendulumRows> {
-  const { verifyChecksum = true } = options;
-  // An empty path would otherwise be read relative to the working directory (EISDIR or worse).
-  if (path === '') throw new DataFileUnreadableError(path, 'is empty');
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new DataFileMissingError(path);
-    throw new DataFileUnreadableError(path, await unreadableProblem(path, code), code);
-  }
-  const sha256 = sha256Hex(bytes);
-  if (verifyChecksum && sha256 !== REAL_PENDULUM_SHA256) {
-    throw new DataFileChecksumError(path, REAL_PENDULUM_SHA256, sha256);
-  }
-  // latin1 maps every byte to one character, so a stray byte shows up as a bad field on its line.
-  const table = parseLipsonText(bytes.toString('latin1'), path, {
-    expectedColumns: REAL_PENDULUM_COLUMNS,
-  });
-  const rows: RealPendulumRows = { ...table, source: path, sha256 };
-  checkRealPendulumRows(rows);
-  return rows;
 }
 
 /** Provenance of the real-pendulum dataset. */

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadRealPendulum, realPendulumDataset } from '@hnn/datasets';
+import { realPendulumDataset } from '@hnn/datasets';
+import { loadRealPendulum } from '@hnn/datasets/node';
 import { solveDopri5, type OdeFunction } from '@hnn/integrators';
 import {
   REAL_PENDULUM_ENERGY_CONFIG,

@@ -1,6 +1,7 @@
 import type { PixelModel } from '@hnn/autoencoder';
 import type { Float64Dynamics } from '@hnn/core';
-import type { Dataset, PixelPendulumDataset, PixelTrajectory } from '@hnn/datasets';
+import type { Dataset } from '@hnn/datasets';
+import type { PixelPendulumDataset, PixelTrajectory } from '@hnn/datasets/pixel';
 import type { PixelEnergyResult } from '@hnn/eval';
 import type { VectorFieldTask } from '../tasks.js';
 

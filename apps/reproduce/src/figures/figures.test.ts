@@ -5,13 +5,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createPixelModel } from '@hnn/autoencoder';
 import { float64DirectField, float64HamiltonianField, type Float64Dynamics } from '@hnn/core';
-import {
-  linspace,
-  massSpringDataset,
-  type Dataset,
-  type PixelPendulumDataset,
-  type PixelTrajectory,
-} from '@hnn/datasets';
+import { linspace, massSpringDataset, type Dataset } from '@hnn/datasets';
+import { type PixelPendulumDataset, type PixelTrajectory } from '@hnn/datasets/pixel';
 import type { PixelEnergyResult } from '@hnn/eval';
 import { RandomState } from '@hnn/random';
 import type { VectorFieldTask } from '../tasks.js';
