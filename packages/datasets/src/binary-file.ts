@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { dirname } from 'node:path';
+import writeFileAtomicLibrary from 'write-file-atomic';
 
 /**
  * Helpers shared by the on-disk caches and the data download: one framed binary layout and one
@@ -101,25 +101,11 @@ export function decodeFramedHeader<H>(
 }
 
 /**
- * Writes `bytes` to `path` atomically: a uniquely named temporary file beside it
- * (`<path>.<pid>.<random>.tmp`), fsync, then rename. A reader sees the old file or the new one,
- * never a partial one; the temporary file is removed if anything fails.
+ * Writes `bytes` to `path` with npm's write-file-atomic (a temporary file beside it, fsync, then
+ * rename; the temporary file is removed on failure and if the process dies), creating the
+ * directory first. A reader sees the old file or the new one, never a partial one.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let renamed = false;
-  try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-    renamed = true;
-  } finally {
-    if (!renamed) await unlink(tmp).catch(() => undefined);
-  }
+  await writeFileAtomicLibrary(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }

@@ -231,12 +231,16 @@ describe('cachedDataset', () => {
 
   it("never reads a killed writer's temp file, and sweeps it once stale", async () => {
     const path = datasetCachePath(key, dir);
+    // write-file-atomic's temp names (<path>.<number>) and this package's earlier ones.
     const stale = `${path}.999.abc.tmp`;
+    const staleLibrary = `${path}.3141592653`;
     const fresh = `${path}.998.def.tmp`;
     await writeFile(stale, 'partial');
+    await writeFile(staleLibrary, 'partial');
     await writeFile(fresh, 'partial');
     const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
     await utimes(stale, old, old);
+    await utimes(staleLibrary, old, old);
     const first = await cachedDataset(key, generate, { dir });
     expect(first.hit).toBe(false);
     expect((await readdir(dir)).sort()).toEqual(

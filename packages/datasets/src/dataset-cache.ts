@@ -265,10 +265,20 @@ async function readIfValid<C>(
 /** Temp files of a writer that was killed mid-write are removed once they are this old. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
+/**
+ * A temporary file of a writer of `base`: write-file-atomic's `<base>.<32-bit number>`, or the
+ * `<base>.<pid>.<random>.tmp` of this package's earlier versions.
+ */
+function isTempOf(base: string, name: string): boolean {
+  if (!name.startsWith(`${base}.`)) return false;
+  const rest = name.slice(base.length + 1);
+  return /^\d+$/.test(rest) || rest.endsWith('.tmp');
+}
+
 /** Best effort: removes this key's temp files left behind by killed writers (older than 1 h). */
 async function removeStaleTemps(path: string): Promise<void> {
   const dir = dirname(path);
-  const prefix = `${basename(path)}.`;
+  const base = basename(path);
   let names: string[];
   try {
     names = await readdir(dir);
@@ -277,7 +287,7 @@ async function removeStaleTemps(path: string): Promise<void> {
   }
   const now = Date.now();
   for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    if (!isTempOf(base, name)) continue;
     const file = join(dir, name);
     try {
       if (now - (await stat(file)).mtimeMs > STALE_TEMP_MS) await unlink(file);
