@@ -65,3 +65,25 @@ describe('--seeds', () => {
     expect(parseReproduceArgs(['--report-only']).reportOnly).toBe(true);
   });
 });
+
+describe('--workers, --queue, --fresh', () => {
+  it('runs in this process by default, on a pool with --workers, on a queue with --queue', () => {
+    const d = parseReproduceArgs([]);
+    expect([d.workers, d.queue, d.fresh]).toEqual([1, undefined, false]);
+    expect(parseReproduceArgs(['--workers', '3']).workers).toBe(3);
+    expect(parseReproduceArgs(['--workers', 'auto']).workers).toBeGreaterThanOrEqual(1);
+    expect(parseReproduceArgs(['--queue', 'redis://127.0.0.1:6379']).queue).toBe(
+      'redis://127.0.0.1:6379',
+    );
+    expect(parseReproduceArgs(['--fresh']).fresh).toBe(true);
+  });
+
+  it('refuses a bad worker count, a URL that is not redis://, and both at once', () => {
+    expect(() => parseReproduceArgs(['--workers', '0'])).toThrow(UsageError);
+    expect(() => parseReproduceArgs(['--workers', '65'])).toThrow(/at most 64/);
+    expect(() => parseReproduceArgs(['--queue', 'http://x:1'])).toThrow(/redis:\/\//);
+    expect(() => parseReproduceArgs(['--queue', 'redis://h:1', '--workers', '2'])).toThrow(
+      /not both/,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BIAS_INITS, type BiasInit } from '@hnn/core';
 import { TASK_IDS, type TaskId } from '@hnn/datasets';
@@ -36,6 +37,12 @@ export interface ReproduceOptions {
   readonly figures: boolean;
   /** Rewrite REPORT.md and the strip plots from the saved table1.json, training nothing. */
   readonly reportOnly: boolean;
+  /** Worker processes of the embedded pool (--workers; 1 = run the jobs in this process). */
+  readonly workers: number;
+  /** --queue redis://HOST:PORT: send the jobs to a BullMQ queue for hnn-worker processes. */
+  readonly queue: string | undefined;
+  /** --fresh: train every job again, ignoring the results of finished jobs in <out>/jobs/. */
+  readonly fresh: boolean;
   readonly help: boolean;
 }
 
@@ -68,6 +75,15 @@ Options:
                  hnn-fetch-real-pendulum --out PATH (needs internet) or see the README.
                  Relative paths are resolved from the repository root.
   --no-figures   skip the figures (REPORT.md is still written)
+  --workers N|auto
+                 run the (task, seed) jobs on an embedded pool of N worker processes
+                 (auto: one per core; default 1: in this process, with progress bars)
+  --queue redis://HOST:PORT
+                 send the jobs to a BullMQ queue on that Redis instead; run
+                 \`hnn-worker --queue redis://HOST:PORT\` (node apps/reproduce/dist/worker.js)
+                 on any machines with the same commit built; results merge as they arrive
+  --fresh        train every job again (finished jobs are otherwise kept in <out>/jobs/,
+                 keyed by settings and code version, and a re-run or a resumed run skips them)
   --report-only  rewrite REPORT.md and the per-task seed plots from the saved table1.json
                  (e.g. after runs of other seeds wrote into it); trains nothing
   -h, --help     show this help
@@ -148,6 +164,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
         'real-pendulum-data': { type: 'string' },
         'no-figures': { type: 'boolean', default: false },
         'report-only': { type: 'boolean', default: false },
+        workers: { type: 'string' },
+        queue: { type: 'string' },
+        fresh: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -173,6 +192,20 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
     });
     tasks = [...new Set(tasks)];
   }
+  const queue = values.queue;
+  if (queue !== undefined && !/^rediss?:\/\/[^\s]+$/.test(queue)) {
+    throw new UsageError(`--queue must be a redis://HOST:PORT URL, got "${queue}"`);
+  }
+  if (queue !== undefined && values.workers !== undefined) {
+    throw new UsageError('give --workers (a local pool) or --queue (remote workers), not both');
+  }
+  const workers =
+    values.workers === undefined
+      ? 1
+      : values.workers === 'auto'
+        ? availableParallelism()
+        : parseInteger('workers', values.workers, 1);
+  if (workers > 64) throw new UsageError(`--workers must be at most 64, got ${workers}`);
   const flag = values['real-pendulum-data'];
   const env = process.env.HNN_REAL_PENDULUM_DATA;
   const realPendulumData = flag ?? (env === '' ? undefined : env);
@@ -194,6 +227,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
           : undefined,
     figures: !(values['no-figures'] ?? false),
     reportOnly: values['report-only'] ?? false,
+    workers,
+    queue,
+    fresh: values.fresh ?? false,
     help: values.help ?? false,
   };
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@hnn/core';
@@ -6,10 +7,15 @@ import { CacheDirError, ensureCacheDir } from '@hnn/datasets/node';
 import { renderTable1Markdown, type Table1Row } from '@hnn/eval';
 import { USAGE, parseReproduceArgs, type ImplementedTask } from './args.js';
 import { UsageError } from './errors.js';
-import type { PixelArtifacts, VectorFieldArtifacts } from './figures/artifacts.js';
-import { pixelFigures } from './figures/pixel-figures.js';
 import { seedStripFigures } from './figures/seed-strips.js';
-import { vectorFieldFigures } from './figures/vector-field-figures.js';
+import {
+  codeVersion,
+  jobKey,
+  jobSteps,
+  writeJobFiles,
+  type JobOutcome,
+  type ReproduceJob,
+} from './jobs.js';
 import { writeReport } from './report.js';
 import {
   ResultsFileError,
@@ -18,15 +24,28 @@ import {
   saveRows,
   withResultsLock,
 } from './results.js';
-import { PIXEL_TASK, runPixelTask } from './pixel-task.js';
-import { runTask } from './run-task.js';
+import { inProcessRunner, poolRunner, queueRunner } from './runners.js';
 import { describeFailure, exitCode, formatSummary, type Outcome } from './summary.js';
-import { TASKS } from './tasks.js';
+import { writeFileAtomic } from './write-atomic.js';
 
 const QUICK_STEPS = 200;
 
 /** Tasks whose data goes through the HNN_CACHE_DIR cache. */
 const CACHED_TASKS: readonly ImplementedTask[] = ['two-body', 'three-body', 'pixel-pendulum'];
+
+/** A job's outcome kept by an earlier run under <out>/jobs/<key>.json, or null. */
+async function readFinishedJob(
+  jobsDir: string,
+  key: string,
+): Promise<Extract<JobOutcome, { status: 'ran' }> | null> {
+  try {
+    const kept = JSON.parse(await readFile(join(jobsDir, `${key}.json`), 'utf8')) as JobOutcome;
+    return kept.status === 'ran' && typeof kept.row === 'object' ? kept : null;
+  } catch {
+    // Missing or unreadable (e.g. cut short): the job simply runs again.
+    return null;
+  }
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseReproduceArgs(argv);
@@ -65,36 +84,14 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
 
-  const backend = await initBackend();
-  log(`backend: ${backend.name}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
+  // The pool's and the queue's workers pick their own backend; this process trains only when the
+  // jobs run here.
+  const local = options.queue === undefined && options.workers === 1;
+  const backend = local ? await initBackend() : undefined;
+  if (backend !== undefined) {
+    log(`backend: ${backend.name}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
+  }
   log(`writing to ${outDir}`);
-
-  const figuresDir = join(outDir, 'figures');
-  // Figures never cost a trained row: a failure is reported and the run goes on.
-  const drawFigures = async (task: string, draw: () => Promise<string[]>) => {
-    if (!options.figures) return;
-    const t0 = performance.now();
-    try {
-      const files = await draw();
-      log(
-        `${task}: ${files.length} figure files in ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
-          `(${files.join(', ')})`,
-      );
-    } catch (err) {
-      log(
-        `${task}: figures failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-      );
-    }
-  };
-  const onVectorFieldTrained = (a: VectorFieldArtifacts) =>
-    drawFigures(a.task, async () =>
-      (await vectorFieldFigures(a, figuresDir)).flatMap((f) => f.files),
-    );
-  const onPixelTrained = (a: PixelArtifacts) =>
-    drawFigures('pixel-pendulum', async () => {
-      const { written, gif } = await pixelFigures(a, figuresDir);
-      return [gif, ...written.flatMap((f) => f.files)];
-    });
 
   const rows: Table1Row[] = [];
   const outcomes: Outcome[] = [];
@@ -105,68 +102,88 @@ async function main(argv: readonly string[]): Promise<number> {
   const realPendulumPath =
     rawPendulum === undefined || rawPendulum === '' ? rawPendulum : resolve(repoRoot, rawPendulum);
 
+  const code = codeVersion(repoRoot);
+  if (code === null) {
+    notes.push('not a git checkout: finished jobs are not kept (no code version to key them by)');
+  }
   const multiSeed = options.seeds.length > 1;
   const firstSeed = options.seeds[0] ?? 0;
-  for (const id of options.tasks) {
-    for (const seed of options.seeds) {
-      const label = multiSeed ? `${id} (seed ${seed})` : id;
-      const seedField = multiSeed ? { seed } : {};
+  const jobs: ReproduceJob[] = options.tasks.flatMap((task) =>
+    options.seeds.map((seed) => ({
+      task,
+      seed,
+      steps: jobSteps(task, options, QUICK_STEPS),
+      biasInit: options.biasInit,
+      renderer: options.renderer,
+      explicit: options.tasksExplicit,
       // Figures show one seed (the first); every seed's numbers go to Table 1.
-      const figures = seed === firstSeed;
-      try {
-        // Again before each task: another run may have broken the table in the meantime, and a
-        // task whose row cannot be saved is better not trained.
-        await checkResultsDir(outDir);
-        let row: Table1Row;
-        if (id === 'pixel-pendulum') {
-          row = await runPixelTask({
-            steps: options.steps ?? (options.quick ? QUICK_STEPS : PIXEL_TASK.steps),
-            seed,
-            backend: backend.name,
-            cacheDir,
-            outDir,
-            log,
-            renderer: options.renderer,
-            biasInit: options.biasInit,
-            ...(figures ? { onTrained: onPixelTrained } : {}),
-          });
-        } else {
-          const spec = TASKS[id];
-          const steps = options.steps ?? (options.quick ? QUICK_STEPS : spec.steps);
-          const prepared = await spec.prepare({
-            seed,
-            realPendulumPath,
-            cacheDir,
-            explicit: options.tasksExplicit,
-            log,
-          });
-          if ('skip' in prepared) {
-            log(`${label}: skipped — ${prepared.skip}`);
-            outcomes.push({ task: id, ...seedField, status: 'skipped', reason: prepared.skip });
-            continue;
-          }
-          row = await runTask(spec, prepared, {
-            steps,
-            seed,
-            backend: backend.name,
-            biasInit: options.biasInit,
-            log,
-            ...(figures ? { onTrained: onVectorFieldTrained } : {}),
-          });
-        }
-        // Save after every (task, seed) so a later failure or Ctrl-C keeps the finished rows.
-        await saveRows(outDir, [row], { backend: backend.name });
-        rows.push(row);
-        outcomes.push({ task: id, ...seedField, status: 'ran' });
-      } catch (err) {
-        // One task's bad input or crash never stops the others.
-        const failure = describeFailure(err);
-        warn(`error: ${label}: ${failure.reason}`);
-        if (failure.stack !== undefined) warn(`(unexpected; the stack follows)\n${failure.stack}`);
-        outcomes.push({ task: id, ...seedField, status: 'failed', reason: failure.reason });
+      figures: options.figures && seed === firstSeed,
+      ...(realPendulumPath === undefined ? {} : { realPendulumPath }),
+      code: code ?? 'unversioned',
+    })),
+  );
+
+  const jobsDir = join(outDir, 'jobs');
+  const handle = async (job: ReproduceJob, outcome: JobOutcome, replayed = false) => {
+    const label = multiSeed ? `${job.task} (seed ${job.seed})` : job.task;
+    const seedField = multiSeed ? { seed: job.seed } : {};
+    if (outcome.status === 'skipped') {
+      log(`${label}: skipped — ${outcome.reason}`);
+      outcomes.push({ task: job.task, ...seedField, status: 'skipped', reason: outcome.reason });
+      return;
+    }
+    if (outcome.status === 'failed') {
+      // One task's bad input or crash never stops the others.
+      warn(`error: ${label}: ${outcome.reason}`);
+      if (outcome.stack !== undefined) warn(`(unexpected; the stack follows)\n${outcome.stack}`);
+      outcomes.push({ task: job.task, ...seedField, status: 'failed', reason: outcome.reason });
+      return;
+    }
+    try {
+      if (outcome.figures.length > 0) {
+        const written = await writeJobFiles(outDir, outcome.figures);
+        log(`${label}: wrote ${written.length} files (${written.join(', ')})`);
       }
+      for (const note of outcome.figureNotes) log(`${label}: ${note}`);
+      // Save after every job so a later failure or Ctrl-C keeps the finished rows.
+      await saveRows(outDir, [outcome.row], { backend: outcome.row.backend });
+      if (code !== null && !replayed) {
+        // The files are written already; the row is what a re-run needs.
+        const kept = { status: outcome.status, row: outcome.row, figureNotes: outcome.figureNotes };
+        await writeFileAtomic(join(jobsDir, `${jobKey(job)}.json`), JSON.stringify(kept));
+      }
+      rows.push(outcome.row);
+      outcomes.push({ task: job.task, ...seedField, status: 'ran' });
+    } catch (err) {
+      const failure = describeFailure(err);
+      warn(`error: ${label}: ${failure.reason}`);
+      if (failure.stack !== undefined) warn(`(unexpected; the stack follows)\n${failure.stack}`);
+      outcomes.push({ task: job.task, ...seedField, status: 'failed', reason: failure.reason });
+    }
+  };
+
+  // Jobs finished by an earlier run of the same code and settings are not trained again.
+  const todo: ReproduceJob[] = [];
+  for (const job of jobs) {
+    const done =
+      code === null || options.fresh ? null : await readFinishedJob(jobsDir, jobKey(job));
+    if (done === null) {
+      todo.push(job);
+    } else {
+      log(
+        `${job.task} seed ${job.seed}: finished by an earlier run (${jobsDir}); --fresh retrains`,
+      );
+      await handle(job, { ...done, figures: [] }, true);
     }
   }
+  const runner =
+    options.queue !== undefined
+      ? queueRunner(options.queue, code ?? 'unversioned', log, { fresh: options.fresh })
+      : options.workers > 1
+        ? poolRunner(options.workers, log)
+        : inProcessRunner({ backend: backend?.name ?? 'unknown', cacheDir, log, code });
+  if (todo.length > 0) log(`running ${todo.length} jobs on ${runner.name}`);
+  await runner.run(todo, (job, outcome) => handle(job, outcome));
 
   if (rows.length > 0) {
     log('\nTable 1 (ours beside the paper):\n');
@@ -177,10 +194,17 @@ async function main(argv: readonly string[]): Promise<number> {
       const report = await withResultsLock(outDir, async () => {
         const table = await readTable1(join(outDir, 'table1.json'));
         if (table === null) return null;
-        if (options.figures)
-          await drawFigures('seeds', async () =>
-            (await seedStripFigures(table, figuresDir)).flatMap((f) => f.files),
-          );
+        if (options.figures) {
+          const t0 = performance.now();
+          try {
+            const written = await seedStripFigures(table, join(outDir, 'figures'));
+            log(
+              `seeds: ${written.length} figures in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+            );
+          } catch (err) {
+            log(`seeds: figures failed: ${describeFailure(err).reason}`);
+          }
+        }
         return writeReport(outDir, table, { quick: options.quick });
       });
       if (report !== null) log(`wrote ${report}`);
