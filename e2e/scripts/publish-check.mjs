@@ -187,7 +187,6 @@ async function main() {
           strict: true,
           skipLibCheck: false,
           outDir: 'dist',
-          types: ['node'],
         },
         include: ['src'],
       }),

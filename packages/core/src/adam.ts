@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from './errors.js';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 
 export interface AdamOptions {
   /** Learning rate (the paper: 1e-3). */
@@ -23,7 +24,7 @@ export class Adam {
   readonly epsilon: number;
   readonly weightDecay: number;
   private t = 0;
-  private moments: { m: tf.Variable; v: tf.Variable }[] | undefined;
+  private moments: { m: Variable; v: Variable }[] | undefined;
 
   constructor(options: AdamOptions = {}) {
     const {
@@ -56,12 +57,12 @@ export class Adam {
   }
 
   /** One update of `params` (in place) with `grads[i]` the gradient of `params[i]`. */
-  step(params: readonly tf.Variable[], grads: readonly tf.Tensor[]): void {
+  step(params: readonly Variable[], grads: readonly Tensor[]): void {
     if (grads.length !== params.length) {
       throw new InvalidInputError(`Adam.step: ${params.length} params but ${grads.length} grads.`);
     }
     params.forEach((p, i) => {
-      const g = grads[i] as tf.Tensor;
+      const g = grads[i] as Tensor;
       if (g.size !== p.size) {
         throw new InvalidInputError(
           `Adam.step: gradient ${i} has ${g.size} elements, its parameter ${p.size}.`,
@@ -86,8 +87,8 @@ export class Adam {
     const bc2Sqrt = Math.sqrt(1 - this.beta2 ** this.t);
     tf.tidy(() => {
       params.forEach((p, i) => {
-        const { m, v } = moments[i] as { m: tf.Variable; v: tf.Variable };
-        let g = grads[i] as tf.Tensor;
+        const { m, v } = moments[i] as { m: Variable; v: Variable };
+        let g = grads[i] as Tensor;
         if (this.weightDecay !== 0) g = tf.add(g, tf.mul(p, this.weightDecay));
         const mNew = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
         const vNew = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));

@@ -15,6 +15,7 @@ import {
   toNetwork,
 } from './network.js';
 import type { Network, NetworkInput } from './network.js';
+import type { Tensor2D, Variable } from '@tensorflow/tfjs-core';
 
 /** The paper's baseline: a 2-hidden-layer tanh MLP built from a seed. */
 export interface BaselineMlpOptions {
@@ -71,7 +72,7 @@ export function createBaseline(options: BaselineOptions): BaselineModel {
 
 class NetworkBaseline implements BaselineModel {
   readonly kind = 'baseline';
-  readonly variables: readonly tf.Variable[];
+  readonly variables: readonly Variable[];
 
   constructor(
     private readonly network: Network,
@@ -80,7 +81,7 @@ class NetworkBaseline implements BaselineModel {
     this.variables = network.variables;
   }
 
-  timeDerivative(x: tf.Tensor2D): tf.Tensor2D {
+  timeDerivative(x: Tensor2D): Tensor2D {
     return tf.tidy(() => tf.reshape(this.network.apply(x), [-1, this.inputDim]));
   }
 
@@ -103,7 +104,7 @@ class NetworkBaseline implements BaselineModel {
 
 class Baseline implements MlpBaselineModel {
   readonly kind = 'baseline';
-  readonly variables: readonly tf.Variable[];
+  readonly variables: readonly Variable[];
 
   constructor(
     readonly mlp: Mlp,
@@ -113,7 +114,7 @@ class Baseline implements MlpBaselineModel {
     this.variables = mlp.variables;
   }
 
-  timeDerivative(x: tf.Tensor2D): tf.Tensor2D {
+  timeDerivative(x: Tensor2D): Tensor2D {
     // Only first-order gradients flow through here, which the built-in tanh gets right.
     return this.mlp.apply(x, 'builtin');
   }

@@ -17,6 +17,7 @@ import {
 } from './network.js';
 import type { Network, NetworkInput } from './network.js';
 import { symplecticFromGradient, symplecticGradient } from './symplectic-gradient.js';
+import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 
 /**
  * How an HNN computes dH/dx so that the loss's parameter gradient (a second derivative) is right:
@@ -56,9 +57,9 @@ export interface HnnModel extends DynamicsModel {
   readonly kind: 'hnn';
   readonly gradientMethod: HnnGradientMethod;
   /** H(x) for a batch (batch x inputDim) -> (batch). */
-  hamiltonian(x: tf.Tensor2D): tf.Tensor1D;
+  hamiltonian(x: Tensor2D): Tensor1D;
   /** dH/dx for a batch (batch x inputDim). */
-  hamiltonianGradient(x: tf.Tensor2D): tf.Tensor2D;
+  hamiltonianGradient(x: Tensor2D): Tensor2D;
 }
 
 /** The paper's HNN, on the built-in MLP (what the fused kernel trains and the saved format stores). */
@@ -99,7 +100,7 @@ export function createHnn(options: HnnOptions): HnnModel {
 class NetworkHnn implements HnnModel {
   readonly kind = 'hnn';
   readonly gradientMethod = 'autodiff';
-  readonly variables: readonly tf.Variable[];
+  readonly variables: readonly Variable[];
 
   constructor(
     private readonly network: Network,
@@ -108,17 +109,17 @@ class NetworkHnn implements HnnModel {
     this.variables = network.variables;
   }
 
-  hamiltonian(x: tf.Tensor2D): tf.Tensor1D {
+  hamiltonian(x: Tensor2D): Tensor1D {
     return tf.tidy(() => tf.reshape(this.network.apply(x), [-1]));
   }
 
-  hamiltonianGradient(x: tf.Tensor2D): tf.Tensor2D {
+  hamiltonianGradient(x: Tensor2D): Tensor2D {
     return tf.tidy(
-      () => tf.grad((xx) => tf.sum(this.network.apply(xx as tf.Tensor2D)))(x) as tf.Tensor2D,
+      () => tf.grad((xx) => tf.sum(this.network.apply(xx as Tensor2D)))(x) as Tensor2D,
     );
   }
 
-  timeDerivative(x: tf.Tensor2D): tf.Tensor2D {
+  timeDerivative(x: Tensor2D): Tensor2D {
     return symplecticGradient((xx) => this.network.apply(xx), x);
   }
 
@@ -145,7 +146,7 @@ class NetworkHnn implements HnnModel {
 
 class Hnn implements MlpHnnModel {
   readonly kind = 'hnn';
-  readonly variables: readonly tf.Variable[];
+  readonly variables: readonly Variable[];
 
   constructor(
     readonly mlp: Mlp,
@@ -156,41 +157,39 @@ class Hnn implements MlpHnnModel {
     this.variables = mlp.variables;
   }
 
-  hamiltonian(x: tf.Tensor2D): tf.Tensor1D {
+  hamiltonian(x: Tensor2D): Tensor1D {
     return tf.tidy(() => tf.reshape(this.mlp.apply(x), [-1]));
   }
 
-  hamiltonianGradient(x: tf.Tensor2D): tf.Tensor2D {
+  hamiltonianGradient(x: Tensor2D): Tensor2D {
     if (this.gradientMethod === 'autodiff') {
-      return tf.tidy(
-        () => tf.grad((xx) => tf.sum(this.mlp.apply(xx as tf.Tensor2D)))(x) as tf.Tensor2D,
-      );
+      return tf.tidy(() => tf.grad((xx) => tf.sum(this.mlp.apply(xx as Tensor2D)))(x) as Tensor2D);
     }
     return tf.tidy(() => {
       // Forward, keeping the activations h_l = tanh(h_{l-1} W_l + b_l).
       const layers = this.mlp.layers;
       const last = layers.length - 1;
-      const hs: tf.Tensor2D[] = [x];
+      const hs: Tensor2D[] = [x];
       for (let l = 0; l < last; l++) {
         const { w, b } = layers[l] as (typeof layers)[number];
-        const prev = hs[l] as tf.Tensor2D;
+        const prev = hs[l] as Tensor2D;
         const a = matMul(prev, w);
-        hs.push(tf.tanh(b === undefined ? a : tf.add(a, b)) as tf.Tensor2D);
+        hs.push(tf.tanh(b === undefined ? a : tf.add(a, b)) as Tensor2D);
       }
       // Backward by hand for the scalar output H = h_last W_last (W_last is hidden x 1):
       // g <- (g * (1 - h^2)) W^T. Only tf.tanh's forward value is used, so variableGrads over
       // this expression is a first-order gradient, which TensorFlow.js computes correctly.
-      let g: tf.Tensor2D = tf.reshape((layers[last] as (typeof layers)[number]).w, [1, -1]);
+      let g: Tensor2D = tf.reshape((layers[last] as (typeof layers)[number]).w, [1, -1]);
       for (let l = last - 1; l >= 0; l--) {
-        const h = hs[l + 1] as tf.Tensor2D;
-        const da: tf.Tensor2D = tf.mul(g, tf.sub(1, tf.square(h)));
+        const h = hs[l + 1] as Tensor2D;
+        const da: Tensor2D = tf.mul(g, tf.sub(1, tf.square(h)));
         g = matMul(da, tf.transpose((layers[l] as (typeof layers)[number]).w));
       }
       return g;
     });
   }
 
-  timeDerivative(x: tf.Tensor2D): tf.Tensor2D {
+  timeDerivative(x: Tensor2D): Tensor2D {
     if (this.gradientMethod === 'autodiff') {
       return symplecticGradient((xx) => this.mlp.apply(xx), x);
     }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 
 /**
  * a @ b for 2-D tensors, with a gradient made of explicit transposes and plain products:
@@ -9,18 +10,18 @@ import * as tf from '@tensorflow/tfjs';
  * slower there (750x200 @ 200x200: ~19 ms vs ~2 ms incl. the transpose). The gradient is written
  * from the saved inputs with differentiable ops, so it is also correct at second order.
  */
-export const matMul: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D = tf.customGrad<tf.Tensor2D>(
-  (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const a = args[0] as tf.Tensor2D;
-    const b = args[1] as tf.Tensor2D;
+export const matMul: (a: Tensor2D, b: Tensor2D) => Tensor2D = tf.customGrad<Tensor2D>(
+  (...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const a = args[0] as Tensor2D;
+    const b = args[1] as Tensor2D;
     const save = args[2] as tf.GradSaveFunc;
     save([a, b]);
     return {
       value: tf.matMul(a, b),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const sa = saved[0] as tf.Tensor2D;
-        const sb = saved[1] as tf.Tensor2D;
-        const dy2 = dy as tf.Tensor2D;
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const sa = saved[0] as Tensor2D;
+        const sb = saved[1] as Tensor2D;
+        const dy2 = dy as Tensor2D;
         return [tf.matMul(dy2, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy2)];
       },
     };

@@ -7,6 +7,7 @@ import type { BiasInit } from './init.js';
 import { matMul } from './mat-mul.js';
 import { assignVariables, readVariables } from './network.js';
 import { secondOrderTanh } from './tanh.js';
+import type { Rank, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 
 export interface MlpOptions {
   readonly inputDim: number;
@@ -30,8 +31,8 @@ export type TanhKind = 'second-order' | 'builtin';
 
 /** One dense layer: y = x @ w (+ b). w is (in x out). */
 export interface DenseLayer {
-  readonly w: tf.Variable<tf.Rank.R2>;
-  readonly b: tf.Variable<tf.Rank.R1> | undefined;
+  readonly w: Variable<Rank.R2>;
+  readonly b: Variable<Rank.R1> | undefined;
 }
 
 /**
@@ -44,9 +45,9 @@ export interface Mlp {
   readonly sizes: readonly number[];
   readonly layers: readonly DenseLayer[];
   /** Trainable variables in the order [W1, b1, W2, b2, ..., W_last]. */
-  readonly variables: readonly tf.Variable[];
+  readonly variables: readonly Variable[];
   /** Forward pass (batch x inputDim) -> (batch x outputDim). */
-  apply(x: tf.Tensor2D, tanh?: TanhKind): tf.Tensor2D;
+  apply(x: Tensor2D, tanh?: TanhKind): Tensor2D;
   /** Copies of the weights (float32) in the order of `variables`; W is (in x out) row-major. */
   getWeights(): Float32Array[];
   /** Replaces the weights; each array must match the length of its variable. */
@@ -94,7 +95,7 @@ export function createMlp(options: MlpOptions): Mlp {
 }
 
 class MlpImpl implements Mlp {
-  readonly variables: readonly tf.Variable[];
+  readonly variables: readonly Variable[];
 
   constructor(
     readonly sizes: readonly number[],
@@ -103,13 +104,13 @@ class MlpImpl implements Mlp {
     this.variables = layers.flatMap(({ w, b }) => (b === undefined ? [w] : [w, b]));
   }
 
-  apply(x: tf.Tensor2D, tanh: TanhKind = 'second-order'): tf.Tensor2D {
+  apply(x: Tensor2D, tanh: TanhKind = 'second-order'): Tensor2D {
     return tf.tidy(() => {
       const last = this.layers.length - 1;
-      let h: tf.Tensor2D = x;
+      let h: Tensor2D = x;
       this.layers.forEach(({ w, b }, l) => {
         const a = b === undefined ? matMul(h, w) : tf.add(matMul(h, w), b);
-        h = (l === last ? a : tanh === 'builtin' ? tf.tanh(a) : secondOrderTanh(a)) as tf.Tensor2D;
+        h = (l === last ? a : tanh === 'builtin' ? tf.tanh(a) : secondOrderTanh(a)) as Tensor2D;
       });
       return h;
     });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from './errors.js';
 import type { Float64Dynamics } from './float64.js';
+import type { Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 
 /**
  * A differentiable network of your own, for {@link createHnn} (a scalar H(x)) or
@@ -11,8 +12,8 @@ import type { Float64Dynamics } from './float64.js';
  * and tf.exp silently do not (their gradients are built from their saved outputs).
  */
 export interface Network {
-  readonly variables: readonly tf.Variable[];
-  apply(x: tf.Tensor2D): tf.Tensor;
+  readonly variables: readonly Variable[];
+  apply(x: Tensor2D): Tensor;
   /** Called by the model's dispose(); absent: the caller keeps ownership of the variables. */
   dispose?(): void;
 }
@@ -23,9 +24,9 @@ export interface Network {
  * underlying tf.Variable.
  */
 export interface LayersModelLike {
-  apply(x: tf.Tensor2D): unknown;
-  /** tfjs-layers' LayerVariables; `read()` returns the tf.Variable behind each (checked). */
-  readonly trainableWeights: readonly { read(): tf.Tensor }[];
+  apply(x: Tensor2D): unknown;
+  /** tfjs-layers' LayerVariables; `read()` returns the Variable behind each (checked). */
+  readonly trainableWeights: readonly { read(): Tensor }[];
   dispose?(): unknown;
 }
 
@@ -47,7 +48,7 @@ export function toNetwork(input: NetworkInput): Network {
   if (isLayersModel(input)) {
     const model = input;
     network = {
-      variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
+      variables: model.trainableWeights.map((w) => w.read() as Variable),
       apply: (x) => {
         const y = model.apply(x);
         if (!(y instanceof tf.Tensor)) {
@@ -93,13 +94,13 @@ export function checkNetworkOutput(network: Network, inputDim: number, outputDim
 }
 
 /** Float32 copies of the variables' values, in order. */
-export function readVariables(variables: readonly tf.Variable[]): Float32Array[] {
+export function readVariables(variables: readonly Variable[]): Float32Array[] {
   return variables.map((v) => Float32Array.from(v.dataSync()));
 }
 
 /** Assigns new values to `variables` after checking count, lengths and finiteness. */
 export function assignVariables(
-  variables: readonly tf.Variable[],
+  variables: readonly Variable[],
   weights: readonly ArrayLike<number>[],
 ): void {
   if (weights.length !== variables.length) {
@@ -135,11 +136,11 @@ export function assignVariables(
  */
 export function tensorFloat64Dynamics(
   dim: number,
-  timeDerivative: (x: tf.Tensor2D) => tf.Tensor2D,
-  hamiltonian?: (x: tf.Tensor2D) => tf.Tensor1D,
+  timeDerivative: (x: Tensor2D) => Tensor2D,
+  hamiltonian?: (x: Tensor2D) => Tensor1D,
 ): Float64Dynamics {
   const one = (x: Float64Array) => tf.tensor2d(Float32Array.from(x), [1, dim]);
-  const read = (f: () => tf.Tensor): Float32Array => {
+  const read = (f: () => Tensor): Float32Array => {
     const t = tf.tidy(f);
     try {
       return t.dataSync() as Float32Array;

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from './errors.js';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 
 /**
  * The symplectic gradient of H from its gradient dH/dx, for x = (q, p) with q the first half:
  * (dq/dt, dp/dt) = (dH/dp, -dH/dq) (paper Eq. 2).
  */
-export function symplecticFromGradient(dHdx: tf.Tensor2D): tf.Tensor2D {
+export function symplecticFromGradient(dHdx: Tensor2D): Tensor2D {
   const dim = dHdx.shape[1];
   if (dim % 2 !== 0) {
     throw new InvalidInputError(`A Hamiltonian state (q, p) needs an even dimension, got ${dim}.`);
@@ -24,12 +25,9 @@ export function symplecticFromGradient(dHdx: tf.Tensor2D): tf.Tensor2D {
  * second-order derivative). Every op in `hamiltonian` must have a correct second derivative in
  * TensorFlow.js: use secondOrderTanh, never tf.tanh / tf.sigmoid / tf.exp (see toolchain notes).
  */
-export function symplecticGradient(
-  hamiltonian: (x: tf.Tensor2D) => tf.Tensor,
-  x: tf.Tensor2D,
-): tf.Tensor2D {
+export function symplecticGradient(hamiltonian: (x: Tensor2D) => Tensor, x: Tensor2D): Tensor2D {
   return tf.tidy(() => {
-    const dHdx = tf.grad((xx) => tf.sum(hamiltonian(xx as tf.Tensor2D)))(x) as tf.Tensor2D;
+    const dHdx = tf.grad((xx) => tf.sum(hamiltonian(xx as Tensor2D)))(x) as Tensor2D;
     return symplecticFromGradient(dHdx);
   });
 }

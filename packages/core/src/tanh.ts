@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs-core';
 
 /**
  * tanh whose gradient can itself be differentiated correctly.
@@ -9,17 +10,17 @@ import * as tf from '@tensorflow/tfjs';
  * *input* with ordinary differentiable ops, so tf.grad inside tf.grad / tf.variableGrads is exact.
  * Use it in any network whose input gradient is part of a loss (an HNN's H).
  */
-export const secondOrderTanh: (x: tf.Tensor) => tf.Tensor = tf.customGrad<tf.Tensor>(
-  (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const x = args[0] as tf.Tensor;
+export const secondOrderTanh: (x: Tensor) => Tensor = tf.customGrad<Tensor>(
+  (...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as Tensor;
     const save = args[1] as tf.GradSaveFunc;
     save([x]);
     return {
       value: tf.tanh(x),
       // d tanh(x)/dx = 1 - tanh(x)^2, recomputed from x. The tf.tanh here is differentiated only
       // once more (by the outer gradient), which TensorFlow.js does correctly.
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const input = saved[0] as tf.Tensor;
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const input = saved[0] as Tensor;
         const t = tf.tanh(input);
         return [tf.mul(dy, tf.sub(1, tf.mul(t, t)))];
       },
