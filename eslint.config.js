@@ -9,6 +9,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/.turbo/**',
       '**/results/**',
+      'e2e/readme-examples/**',
       'bench/**/*.json',
     ],
   },
