@@ -65,7 +65,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
 
-  const backend = await initBackend();
+  // @hnn/core is silent unless given a logger; its line goes to stderr as before.
+  const backend = await initBackend(undefined, { logger: { info: warn, warn } });
   log(`backend: ${backend.name}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
   log(`writing to ${outDir}`);
 
