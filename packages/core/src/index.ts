@@ -76,3 +76,23 @@ export type {
 export { SILENT_LOGGER } from './logger.js';
 export type { Logger } from './logger.js';
 export { yieldToEventLoop } from './yield.js';
+export {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  SavedModelError,
+  decodeModelJson,
+  deserializeFloat64,
+  deserializeModel,
+  encodeModelJson,
+  restoreWeights,
+  serializeModel,
+  validateManifest,
+} from './saved-model.js';
+export type {
+  DeserializeOptions,
+  ModelArtifacts,
+  ModelManifest,
+  SavedMlpModel,
+  SavedWeightSpec,
+  SerializeModelOptions,
+} from './saved-model.js';
