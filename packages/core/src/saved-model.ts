@@ -25,9 +25,13 @@ export class SavedModelError extends HnnCoreError {
   /** Where the model came from (a path, or 'model' for an in-memory one). */
   readonly source: string;
 
+  /** The message without the source, for callers that name the source their own way. */
+  readonly problem: string;
+
   constructor(source: string, problem: string) {
     super(`${source}: ${problem}`);
     this.source = source;
+    this.problem = problem;
   }
 }
 
@@ -171,6 +175,55 @@ export function serializeModel(
   return { manifest, weights: float32Bytes(arrays) };
 }
 
+/** What {@link artifactsFromWeights} needs: a built-in MLP model described by its weights. */
+export interface MlpWeightsDescription extends SerializeModelOptions {
+  readonly kind: 'hnn' | 'baseline';
+  /** MLP widths, input first, e.g. [2, 200, 200, 1]. */
+  readonly layerSizes: readonly number[];
+  /** [W1, b1, W2, b2, ..., W_last], W (in x out) row-major; stored as float32. */
+  readonly weights: readonly ArrayLike<number>[];
+}
+
+/**
+ * Artifacts of a built-in MLP model given as plain arrays (e.g. weights read from another
+ * format), without creating a TensorFlow.js model; checked like a loaded manifest.
+ */
+export function artifactsFromWeights(description: MlpWeightsDescription): ModelArtifacts {
+  const { kind, layerSizes, metadata, library, createdAt = new Date() } = description;
+  const arrays = description.weights.map((w) => Float32Array.from(w));
+  const shapes = mlpShapes(layerSizes);
+  const names = mlpWeightNames(layerSizes.length - 1);
+  let byteOffset = 0;
+  const weights = arrays.map((a, i): SavedWeightSpec => {
+    const spec = {
+      name: names[i] ?? `w${i}`,
+      shape: shapes[i] ?? [a.length],
+      dtype: 'float32' as const,
+      byteOffset,
+      byteLength: a.byteLength,
+    };
+    byteOffset += a.byteLength;
+    return spec;
+  });
+  const manifest = validateManifest({
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    ...(library === undefined ? {} : { library: { name: library.name, version: library.version } }),
+    createdAt: createdAt.toISOString(),
+    model: {
+      kind,
+      inputDim: layerSizes[0],
+      network: 'mlp',
+      layerSizes: [...layerSizes],
+      activation: 'tanh',
+    },
+    weights,
+    weightsByteLength: byteOffset,
+    ...(metadata === undefined ? {} : { metadata }),
+  });
+  return { manifest, weights: float32Bytes(arrays) };
+}
+
 type Json = Record<string, unknown>;
 
 function isObject(v: unknown): v is Json {
@@ -271,7 +324,17 @@ export function validateManifest(value: unknown, source = 'model'): ModelManifes
   return value as unknown as ModelManifest;
 }
 
-/** The weight arrays of checked artifacts, as float32 (finite values checked). */
+/**
+ * The weight arrays of saved artifacts in the manifest's order, as float32, after checking the
+ * manifest, the byte count and that every value is finite.
+ */
+export function deserializeWeights(
+  artifacts: ModelArtifacts,
+  options: DeserializeOptions = {},
+): Float32Array[] {
+  return readWeights(artifacts, options.source ?? 'model');
+}
+
 function readWeights(artifacts: ModelArtifacts, source: string): Float32Array[] {
   const manifest = validateManifest(artifacts.manifest, source);
   const bytes = artifacts.weights;

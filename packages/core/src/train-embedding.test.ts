@@ -60,9 +60,12 @@ describe('train in an app: the event loop, abort, onStep, early stopping', () =>
       const gaps = during.slice(1).map((t, i) => t - (during[i] as number));
       gaps.sort((a, b) => a - b);
       const median = gaps[Math.floor(gaps.length / 2)] as number;
-      // Blocking all run long (as before) gives 0-1 ticks; chunks of <= ~20 ms one tick per chunk.
+      // Blocking all run long (as before) gives 0-1 ticks and one gap as long as the run; chunks
+      // of <= ~20 ms one tick per chunk. The median gap is the measure: on a loaded shared
+      // machine the OS also pauses the process, which stretches some gaps and the wall time
+      // without the loop being blocked, hence the loose bound on the count.
       expect(wallMs).toBeGreaterThan(200);
-      expect(during.length - 2).toBeGreaterThanOrEqual(Math.floor(wallMs / 60));
+      expect(during.length - 2).toBeGreaterThanOrEqual(Math.floor(wallMs / 200));
       expect(median).toBeLessThan(45);
     },
   );
