@@ -248,7 +248,9 @@ async function measureMain(): Promise<void> {
     string,
   ];
   const quick = mode === 'quick';
-  await initBackend();
+  // The same line on stderr as before @hnn/core became silent by default.
+  const stderrLine = (line: string): void => console.error(line);
+  await initBackend(undefined, { logger: { info: stderrLine, warn: stderrLine } });
   let session: Session;
   try {
     session =

@@ -256,7 +256,9 @@ export async function workerContext(ownPendulumFile: boolean): Promise<JobContex
   const repoRoot = resolve(appDir, '..', '..');
   const envCache = process.env.HNN_CACHE_DIR;
   const envPendulum = process.env.HNN_REAL_PENDULUM_DATA;
-  const backend = await initBackend();
+  // @hnn/core is silent unless given a logger; its backend line goes to stderr.
+  const warn = (line: string) => process.stderr.write(`${line}\n`);
+  const backend = await initBackend(undefined, { logger: { info: warn, warn } });
   return {
     backend: backend.name,
     cacheDir:

@@ -85,9 +85,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   // The pool's and the queue's workers pick their own backend; this process trains only when the
-  // jobs run here.
+  // jobs run here. @hnn/core is silent unless given a logger; its line goes to stderr as before.
   const local = options.queue === undefined && options.workers === 1;
-  const backend = local ? await initBackend() : undefined;
+  const backend = local
+    ? await initBackend(undefined, { logger: { info: warn, warn } })
+    : undefined;
   if (backend !== undefined) {
     log(`backend: ${backend.name}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
   }

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel } from './model-io.js';
+import { loadModel, readModelFile } from './model-io.js';
 import type { ModelFile } from './model-io.js';
 import { parseTrajectoryCsv } from './trajectory-csv.js';
 import { run, tempDir } from './test-utils/run-cli.js';
@@ -142,7 +142,11 @@ describe('hnn train', () => {
     expect(r.stderr).toMatch(/step +1\/61 +loss \S+ +test \S+ +elapsed .* ETA /);
     expect(r.stderr).toMatch(/step 61\/61 .* ETA 0 ms/);
     expect(r.stdout).toMatch(/final train loss \S+, test loss \S+ \(MSE of dx\/dt, data units\)/);
-    const json = JSON.parse(await readFile(hnnModel, 'utf8')) as ModelFile & {
+    // The file is version 2 (a manifest with base64 weights); readModelFile gives its fields.
+    const raw = JSON.parse(await readFile(hnnModel, 'utf8')) as Record<string, unknown>;
+    expect(raw).toMatchObject({ format: 'hnn-model', formatVersion: 2 });
+    expect(typeof raw.weightsData).toBe('string');
+    const json = (await readModelFile(hnnModel)).file as ModelFile & {
       training: {
         trajectories: unknown;
         testTrajectoryIds: string[];
@@ -213,12 +217,12 @@ describe('hnn train', () => {
     const r = await run(['train', '--data', data, '--model', 'hnn', '--out', out, ...FAST]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/derivatives: estimated from q, p: second-order finite differences/);
-    const json = JSON.parse(await readFile(out, 'utf8')) as { training: { derivatives: string } };
-    expect(json.training.derivatives).toMatch(/central 3-point formula inside/);
+    const json = (await readModelFile(out)).file as { training?: { derivatives?: string } };
+    expect(json.training?.derivatives).toMatch(/central 3-point formula inside/);
   });
 
   it('holds out the same whole trajectories for the same seed', async () => {
-    const a = JSON.parse(await readFile(hnnModel, 'utf8')) as {
+    const a = (await readModelFile(hnnModel)).file as ModelFile & {
       training: { testTrajectoryIds: string[] };
     };
     const out = dir.path('seed1.json');
@@ -236,7 +240,7 @@ describe('hnn train', () => {
       '--steps',
       '1',
     ]);
-    const b = JSON.parse(await readFile(out, 'utf8')) as {
+    const b = (await readModelFile(out)).file as ModelFile & {
       training: { testTrajectoryIds: string[] };
     };
     expect(a.training.testTrajectoryIds).not.toEqual(b.training.testTrajectoryIds);
@@ -439,12 +443,12 @@ describe('bad input: one line naming file and line, exit code 2, nothing written
     const truncated = dir.path('truncated.json');
     await writeFile(truncated, good.slice(0, 5000));
     const future = dir.path('future.json');
-    await writeFile(future, good.replace('"formatVersion": 1', '"formatVersion": 7'));
+    await writeFile(future, good.replace('"formatVersion": 2', '"formatVersion": 7'));
     for (const [model, message] of [
       [truncated, /truncated\.json:\d+: the JSON ends early: the file is truncated/],
       [
         future,
-        /future\.json: model format version 7 \(written by @hnn\/cli .*\) is not the version 1/,
+        /future\.json: model format version 7 \(written by @hnn\/cli .*\) is not one of the versions 1 and 2/,
       ],
       [dir.path('absent.json'), /absent\.json: no such model file/],
       [spring, /spring\.csv:1: not a model file: it starts with 'trajectory,t\.\.\.'/],

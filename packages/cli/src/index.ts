@@ -14,6 +14,7 @@ export {
   loadModel,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
+  READABLE_MODEL_FORMAT_VERSIONS,
   readModelFile,
   serializeModel,
   validateModelFile,

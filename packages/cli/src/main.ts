@@ -70,21 +70,28 @@ Example (n = 1):
   0,0.1,0.49,-0.1,-0.2,-0.98
 `;
 
-export const MODEL_HELP = `Model JSON format (formatVersion 1), written by 'hnn train', read by loadModel():
+export const MODEL_HELP = `Model JSON format (formatVersion 2), written by 'hnn train', read by loadModel():
+@hnn/core's saved-model format (saveModel/loadModel there read and write it too)
 
-  format         "hnn-model"
-  formatVersion  1
-  library        { name, version } of the writer
-  createdAt      ISO time
-  model          { kind: "hnn" | "baseline", degreesOfFreedom: n, stateNames: [q1..p n],
-                   layerSizes: [2n, hidden, hidden, 1 | 2n], activation: "tanh" }
-  normalization  { method, shift[2n], scale[2n], timeScale, energyScale }: the network sees
-                 (x - shift) / scale; dx/dt = scale * f / timeScale; H = energyScale * H_net
-  weights        [W1, b1, W2, b2, W3] as { name, shape, data } with W (in x out) row-major
-  training       data file, derivative source, split, settings, backend (TensorFlow.js) and
-                 fastPath (the engine that ran the steps, e.g. native-avx512-2threads,
-                 wasm-simd, or none when TensorFlow.js ops did; absent in older files), time,
-                 final train/test loss (MSE of dx/dt in data units), loss history
+  format             "hnn-model"
+  formatVersion      2 (files of version 1, weights as lists of numbers, still load)
+  library            { name, version } of the writer
+  createdAt          ISO time
+  model              { kind: "hnn" | "baseline", inputDim: 2n, network: "mlp",
+                       layerSizes: [2n, hidden, hidden, 1 | 2n], activation: "tanh" }
+  weights            [W1, b1, W2, b2, W3] as { name, shape, dtype: "float32", byteOffset,
+                     byteLength }: where each lies in weightsData, W (in x out) row-major
+  weightsByteLength  4 x the number of parameters
+  weightsData        the weights as float32 little-endian bytes, base64
+  metadata           degreesOfFreedom: n, stateNames: [q1..p n],
+                     normalization { method, shift[2n], scale[2n], timeScale, energyScale }:
+                       the network sees (x - shift) / scale; dx/dt = scale * f / timeScale;
+                       H = energyScale * H_net (absent: no scaling, names q1..pn),
+                     training: data file, derivative source, split, settings, backend
+                       (TensorFlow.js) and fastPath (the engine that ran the steps, e.g.
+                       native-avx512-2threads, wasm-simd, or none when TensorFlow.js ops did;
+                       absent in older files), time, final train/test loss (MSE of dx/dt in
+                       data units), loss history
 `;
 
 export const MAIN_USAGE = `Usage: hnn <command> [options]     (hnn <command> --help for its options)

@@ -1,7 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBaseline, createHnn, initBackend } from '@hnn/core';
+import {
+  createBaseline,
+  createHnn,
+  encodeModelJson,
+  float64HamiltonianField,
+  initBackend,
+  serializeModel as serializeCoreModel,
+} from '@hnn/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError } from './errors.js';
 import {
@@ -14,6 +21,7 @@ import {
 import type { ModelFile } from './model-io.js';
 import { fitNormalization, IDENTITY_NORMALIZATION } from './normalization.js';
 import type { Normalization } from './normalization.js';
+import { serializeModelVersion1 } from './test-utils/model-file-v1.js';
 import { LIBRARY } from './version.js';
 
 beforeAll(async () => {
@@ -126,8 +134,89 @@ describe('model files', () => {
     }
   });
 
-  describe('rejects', () => {
-    const good = serializeModel(hnnFile(skewedNormalization()));
+  it('writes version 2, and reads version 1 files to the same numbers', () => {
+    const file = hnnFile(skewedNormalization());
+    const v2 = serializeModel(file);
+    const v1 = serializeModelVersion1(file);
+    expect(JSON.parse(v2)).toMatchObject({
+      formatVersion: 2,
+      weightsByteLength: 4 * (4 * 8 + 8 + 8 * 8 + 8 + 8),
+    });
+    expect(v2.length).toBeLessThan(v1.length);
+    const a = loadModel(v2);
+    const b = loadModel(v1);
+    expect(a.file.formatVersion).toBe(2);
+    expect(b.file.formatVersion).toBe(1);
+    expect({ ...a.file, formatVersion: 1, weights: [] }).toEqual({ ...b.file, weights: [] });
+    // Version 1 holds 9-digit decimals, version 2 the float32 values: the same float32 numbers.
+    const f32 = (f: ModelFile) => f.weights.map((w) => Array.from(Float32Array.from(w.data)));
+    expect(f32(a.file)).toEqual(f32(b.file));
+    const x = [0.4, -1, 2, 0.3];
+    expect(Array.from(a.timeDerivative(x))).toEqual(Array.from(b.timeDerivative(x)));
+  });
+
+  it.each(['hnn', 'baseline'])(
+    'loads the committed version-1 %s file that hnn train wrote before version 2',
+    async (kind) => {
+      // packages/core keeps the fixture (its loader reads version 1 too).
+      const url = new URL(
+        `../../core/src/test-utils/fixtures/cli-v1-${kind}.json`,
+        import.meta.url,
+      );
+      const text = await readFile(url, 'utf8');
+      const raw = JSON.parse(text) as { formatVersion: number; weights: { data: number[] }[] };
+      expect(raw.formatVersion).toBe(1);
+      const loaded = await readModelFile(url.pathname);
+      expect(loaded.kind).toBe(kind);
+      expect(loaded.file.formatVersion).toBe(1);
+      expect(loaded.file.weights.map((w) => w.data)).toEqual(raw.weights.map((w) => w.data));
+      // Written again, it is version 2 and evaluates identically.
+      const again = loadModel(serializeModel(loaded.file));
+      const x = [0.3, -0.4];
+      expect(again.file.formatVersion).toBe(2);
+      expect(Array.from(again.timeDerivative(x))).toEqual(Array.from(loaded.timeDerivative(x)));
+    },
+  );
+
+  it("loads a model saved by @hnn/core's saveModel format, with names q1..pn and no scaling", () => {
+    const model = createHnn({ inputDim: 2, hiddenDim: 8, seed: 6 });
+    const text = encodeModelJson(serializeCoreModel(model));
+    const field = float64HamiltonianField(model.mlp.toFloat64Weights());
+    model.dispose();
+    const loaded = loadModel(text);
+    expect(loaded.stateNames).toEqual(['q1', 'p1']);
+    expect(loaded.file.normalization.method).toBe('none');
+    const x = Float64Array.from([0.2, 0.9]);
+    const want = new Float64Array(2);
+    field.timeDerivative(x, want);
+    expect(Array.from(loaded.timeDerivative(x))).toEqual(Array.from(want));
+  });
+
+  it('rejects a damaged version-2 file with one line naming it', async () => {
+    const good = JSON.parse(serializeModel(hnnFile(skewedNormalization()))) as Record<
+      string,
+      unknown
+    >;
+    const data = good.weightsData as string;
+    expect(modelError({ ...good, weightsData: data.slice(0, 400) }).message).toMatch(
+      /^m\.json: the weights hold 300 bytes, the manifest says 480; .*retrain/,
+    );
+    expect(modelError({ ...good, weightsData: '#'.repeat(data.length) }).message).toMatch(
+      /^m\.json: 'weightsData' must be the weights in base64/,
+    );
+    expect(modelError({ ...good, weightsByteLength: 4 }).message).toMatch(/weightsByteLength/);
+    const dir = await mkdtemp(join(tmpdir(), 'hnn-model-'));
+    try {
+      const path = join(dir, 'cut.json');
+      await writeFile(path, JSON.stringify(good).slice(0, 300));
+      await expect(readModelFile(path)).rejects.toThrow(/cut\.json:\d+: the JSON ends early/);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  describe('rejects (version 1)', () => {
+    const good = serializeModelVersion1(hnnFile(skewedNormalization()));
     const edit = (change: (m: Record<string, unknown>) => void): Record<string, unknown> => {
       const m = JSON.parse(good) as Record<string, unknown>;
       change(m);
@@ -165,11 +254,11 @@ describe('model files', () => {
 
     it('another format version, naming the writer', () => {
       const m = edit((j) => {
-        j.formatVersion = 2;
+        j.formatVersion = 3;
         j.library = { name: '@hnn/cli', version: '9.0.0' };
       });
       expect(modelError(m).message).toMatch(
-        /model format version 2 \(written by @hnn\/cli 9\.0\.0\) is not the version 1 .*retrain/,
+        /model format version 3 \(written by @hnn\/cli 9\.0\.0\) is not one of the versions 1 and 2 .*retrain/,
       );
     });
 

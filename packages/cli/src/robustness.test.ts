@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFile } from './model-io.js';
-import { loadModel } from './model-io.js';
+import { loadModel, readModelFile } from './model-io.js';
 import { run, tempDir } from './test-utils/run-cli.js';
 import { generatePaperSystemCsv, PAPER_SYSTEMS, paperSystemCsvChunks } from './systems.js';
 import { OutputFile, TEMPORARY_NAME } from './write-atomic.js';
@@ -104,7 +104,7 @@ describe('the engine that trained is recorded', () => {
     const out = dir.path('engine.json');
     const r = await run(['train', '--data', spring, '--model', 'baseline', '--out', out, ...TINY]);
     expect(r.code, r.stderr).toBe(0);
-    const file = JSON.parse(await readFile(out, 'utf8')) as ModelFile & {
+    const file = (await readModelFile(out)).file as ModelFile & {
       training: { backend: string; fastPath: string };
     };
     expect(file.training.backend).toBe('wasm');
@@ -115,9 +115,11 @@ describe('the engine that trained is recorded', () => {
   });
 
   it('while an older file without fastPath still loads and evaluates', async () => {
-    const file = JSON.parse(await readFile(model, 'utf8')) as { training: Record<string, unknown> };
-    delete file.training.fastPath;
-    delete file.training.fastPathReason;
+    const file = JSON.parse(await readFile(model, 'utf8')) as {
+      metadata: { training: Record<string, unknown> };
+    };
+    delete file.metadata.training.fastPath;
+    delete file.metadata.training.fastPathReason;
     const old = dir.path('old-model.json');
     await writeFile(old, JSON.stringify(file));
     expect(loadModel(JSON.stringify(file)).kind).toBe('hnn');

@@ -198,7 +198,10 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
         `${split.test.length} test (${testX.length / dim} rows)\n`,
     );
 
-    const backendInfo = await initBackend(backend === 'auto' ? undefined : backend);
+    const coreLine = (line: string): void => io.stderr(`${line}\n`);
+    const backendInfo = await initBackend(backend === 'auto' ? undefined : backend, {
+      logger: { info: coreLine, warn: coreLine },
+    });
     const model: MlpHnnModel | MlpBaselineModel =
       kind === 'hnn'
         ? createHnn({ inputDim: dim, hiddenDim: hidden, seed })

@@ -1,9 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, InvalidInputError } from './errors.js';
+import { SILENT_LOGGER } from './logger.js';
+import type { Logger } from './logger.js';
 
 /** The TensorFlow.js backends @hnn/core knows how to pick, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
+
+export interface InitBackendOptions {
+  /** Receives the line naming the chosen backend (warn when a faster one failed); default silent. */
+  readonly logger?: Logger;
+}
 
 export interface BackendInfo {
   readonly name: BackendName;
@@ -53,9 +60,14 @@ function parsePreference(value: string, source: string): BackendPreference {
  * Selects the TensorFlow.js backend: @tensorflow/tfjs-node when it imports (an optional
  * dependency whose native library download fails on some machines), else wasm, else the pure-JS
  * cpu backend. An explicit preference (argument, else env HNN_BACKEND) is tried first and falls
- * back the same way, with the reason recorded. Logs one line naming the choice.
+ * back the same way, with the reason recorded. This sets TensorFlow.js's global backend (train()
+ * never does unless asked). Logs one line naming the choice to `options.logger`, if given.
  */
-export async function initBackend(preference?: BackendPreference): Promise<BackendInfo> {
+export async function initBackend(
+  preference?: BackendPreference,
+  options: InitBackendOptions = {},
+): Promise<BackendInfo> {
+  const { logger = SILENT_LOGGER } = options;
   const envValue = process.env.HNN_BACKEND;
   const wanted =
     preference !== undefined
@@ -73,10 +85,11 @@ export async function initBackend(preference?: BackendPreference): Promise<Backe
     const failure = await tryBackend(name);
     if (failure === undefined) {
       current = failures.length === 0 ? { name } : { name, fallbackReason: failures.join('; ') };
-      console.error(
-        `[@hnn/core] TensorFlow.js backend: ${name}` +
-          (current.fallbackReason === undefined ? '' : ` (${current.fallbackReason})`),
-      );
+      if (current.fallbackReason === undefined) {
+        logger.info(`[@hnn/core] TensorFlow.js backend: ${name}`);
+      } else {
+        logger.warn(`[@hnn/core] TensorFlow.js backend: ${name} (${current.fallbackReason})`);
+      }
       return current;
     }
     failures.push(`${name} unavailable: ${failure}`);
@@ -92,7 +105,19 @@ export function getBackendInfo(): BackendInfo | undefined {
   return current;
 }
 
-/** Initialises the default backend once if nobody has; returns what is active. */
-export async function ensureBackend(): Promise<BackendInfo> {
-  return current ?? (await initBackend());
+/**
+ * The backend train() runs on: 'keep' uses TensorFlow.js's active backend as it is (the app's
+ * choice, or the default TensorFlow.js picks itself); anything else is an initBackend() call,
+ * which switches the global backend.
+ */
+export type TrainBackendOption = 'keep' | BackendPreference;
+
+/** Applies a {@link TrainBackendOption}; returns the name of the backend that is active after it. */
+export async function resolveTrainBackend(
+  option: TrainBackendOption,
+  logger: Logger,
+): Promise<string> {
+  if (option !== 'keep') return (await initBackend(option, { logger })).name;
+  await tf.ready();
+  return tf.getBackend();
 }

@@ -1,3 +1,5 @@
+import type { TrainHistoryEntry } from './train.js';
+
 /** Base class of every error @hnn/core throws on purpose, so callers can catch them as a group. */
 export class HnnCoreError extends Error {
   constructor(message: string) {
@@ -25,5 +27,24 @@ export class TrainingDivergedError extends HnnCoreError {
     );
     this.step = step;
     this.loss = loss;
+  }
+}
+
+/**
+ * train() stopped because its AbortSignal aborted. The model holds the weights of the last
+ * completed step; `history` lists the steps run (none when the signal was aborted before).
+ */
+export class TrainingAbortedError extends HnnCoreError {
+  readonly history: readonly TrainHistoryEntry[];
+  /** The signal's reason (AbortSignal.reason). */
+  readonly reason: unknown;
+
+  constructor(history: readonly TrainHistoryEntry[], reason: unknown) {
+    super(
+      `Training was aborted after ${history.length} step(s); the model keeps the weights of the ` +
+        'last completed step. Call train() again to continue (with a fresh Adam state).',
+    );
+    this.history = history;
+    this.reason = reason;
   }
 }

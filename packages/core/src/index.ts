@@ -1,7 +1,13 @@
 export { Adam } from './adam.js';
 export type { AdamOptions } from './adam.js';
 export { getBackendInfo, initBackend } from './backend.js';
-export type { BackendInfo, BackendName, BackendPreference } from './backend.js';
+export type {
+  BackendInfo,
+  BackendName,
+  BackendPreference,
+  InitBackendOptions,
+  TrainBackendOption,
+} from './backend.js';
 export { createBaseline } from './baseline.js';
 export type {
   BaselineMlpOptions,
@@ -16,6 +22,7 @@ export {
   BackendUnavailableError,
   HnnCoreError,
   InvalidInputError,
+  TrainingAbortedError,
   TrainingDivergedError,
 } from './errors.js';
 export { fastPathAvailable } from './fast/fast-path.js';
@@ -58,4 +65,37 @@ export { predict, PREDICT_CHUNK_ROWS } from './predict.js';
 export { symplecticFromGradient, symplecticGradient } from './symplectic-gradient.js';
 export { secondOrderTanh } from './tanh.js';
 export { train } from './train.js';
-export type { TrainHistoryEntry, TrainOptions, TrainProgress, TrainResult } from './train.js';
+export type {
+  EarlyStoppingOptions,
+  EarlyStoppingResult,
+  TrainHistoryEntry,
+  TrainOptions,
+  TrainProgress,
+  TrainResult,
+} from './train.js';
+export { SILENT_LOGGER } from './logger.js';
+export type { Logger } from './logger.js';
+export { yieldToEventLoop } from './yield.js';
+export {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  SavedModelError,
+  artifactsFromWeights,
+  decodeModelJson,
+  deserializeFloat64,
+  deserializeModel,
+  deserializeWeights,
+  encodeModelJson,
+  restoreWeights,
+  serializeModel,
+  validateManifest,
+} from './saved-model.js';
+export type {
+  DeserializeOptions,
+  ModelArtifacts,
+  ModelManifest,
+  MlpWeightsDescription,
+  SavedMlpModel,
+  SavedWeightSpec,
+  SerializeModelOptions,
+} from './saved-model.js';

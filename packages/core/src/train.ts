@@ -1,16 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { RandomState } from '@hnn/random';
 import { Adam } from './adam.js';
-import { ensureBackend } from './backend.js';
-import type { BackendName } from './backend.js';
+import { resolveTrainBackend } from './backend.js';
+import type { TrainBackendOption } from './backend.js';
 import { checkSamples } from './data.js';
 import type { SampleArray } from './data.js';
 import type { DynamicsModel } from './dynamics-model.js';
-import { InvalidInputError, TrainingDivergedError } from './errors.js';
+import { InvalidInputError, TrainingAbortedError, TrainingDivergedError } from './errors.js';
 import { fastPathPreference, fusedUnsupportedReason } from './fast/fast-path.js';
 import type { FastPathName, FastPathPreference } from './fast/fast-path.js';
 import { FusedTrainer } from './fast/fused-trainer.js';
+import { SILENT_LOGGER } from './logger.js';
+import type { Logger } from './logger.js';
 import { mseLoss } from './loss.js';
+import { yieldToEventLoop } from './yield.js';
 
 export interface TrainProgress {
   /** Index of the step just taken, 0 .. total - 1. */
@@ -61,6 +64,55 @@ export interface TrainOptions {
    * chunks time both now and then and use the faster (results are identical either way).
    */
   readonly threads?: 1 | 2;
+  /** Called after every step with its train loss, and its test loss when it was evaluated. */
+  readonly onStep?: (entry: TrainHistoryEntry) => void;
+  /**
+   * Aborting stops training after the step in progress: train() rejects with a
+   * TrainingAbortedError whose `result` holds the steps run, and the model keeps the weights of
+   * the last completed step (an already aborted signal runs no step).
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * train() runs steps in chunks and returns to the event loop between them (timers, I/O and
+   * rendering go on), so that it holds the thread no longer than this many ms: a step is not
+   * started when the last one's duration says it would end past this. A single step longer than
+   * this still runs whole. Default 40; Infinity runs every step in one go (never yields).
+   */
+  readonly maxBlockMs?: number;
+  /** Stop when the test loss stops improving; off by default (the paper trains a fixed count). */
+  readonly earlyStopping?: EarlyStoppingOptions;
+  /**
+   * 'keep' (default): train on TensorFlow.js's active backend and never switch it (call
+   * initBackend() once to choose the fastest). 'auto' | 'tensorflow' | 'wasm' | 'cpu': call
+   * initBackend(backend) first, which switches the global backend.
+   */
+  readonly backend?: TrainBackendOption;
+  /** Where the backend choice is logged when `backend` asks for one; default silent. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Early stopping on the test loss, which train() evaluates every `progressEvery` steps and at the
+ * last step (so a test set is required).
+ */
+export interface EarlyStoppingOptions {
+  /** Evaluations in a row without an improvement before training stops (an integer >= 1). */
+  readonly patience: number;
+  /** An improvement is a test loss below the best so far minus this (default 0). */
+  readonly minDelta?: number;
+  /** Put back the weights of the best evaluated step when training ends (default true). */
+  readonly restoreBestWeights?: boolean;
+}
+
+/** What early stopping did, in a TrainResult when the option was given. */
+export interface EarlyStoppingResult {
+  /** Whether training ended before `steps` because the test loss stopped improving. */
+  readonly stopped: boolean;
+  /** The step with the lowest evaluated test loss. */
+  readonly bestStep: number;
+  readonly bestTestLoss: number;
+  /** Whether the model now holds the best step's weights (else the last step's). */
+  readonly restoredBestWeights: boolean;
 }
 
 export interface TrainHistoryEntry {
@@ -70,7 +122,7 @@ export interface TrainHistoryEntry {
 }
 
 export interface TrainResult {
-  /** Iterations run, steps + 1. */
+  /** Iterations run: steps + 1, fewer when early stopping ended training. */
   readonly iterations: number;
   readonly seconds: number;
   readonly msPerStep: number;
@@ -78,12 +130,16 @@ export interface TrainResult {
   readonly history: readonly TrainHistoryEntry[];
   readonly finalTrainLoss: number;
   readonly finalTestLoss?: number;
-  /** The TensorFlow.js backend active during training (it ran the steps when fastPath is 'none'). */
-  readonly backend: BackendName;
+  /**
+   * The TensorFlow.js backend active during training (it ran the steps when fastPath is 'none'):
+   * 'tensorflow', 'wasm' or 'cpu', or another one the app chose (e.g. 'webgl') with backend 'keep'.
+   */
+  readonly backend: string;
   /** The fused path that ran the steps, or 'none' when TensorFlow.js ops did. */
   readonly fastPath: FastPathName;
   /** Why the fused path was not used (or runs on fewer threads than asked), when that happened. */
   readonly fastPathReason?: string;
+  readonly earlyStopping?: EarlyStoppingResult;
 }
 
 /** One way of running training steps: TensorFlow.js ops or the fused kernel. */
@@ -95,6 +151,8 @@ interface Stepper {
   /** Drops the kept gradients without an update. */
   discard(): void;
   testLoss(): number | undefined;
+  /** Copies of the current weights, in the model's order. */
+  snapshot(): Float32Array[];
   /** Leaves the trained weights in the model's variables and releases everything. */
   close(): Promise<void>;
 }
@@ -147,6 +205,7 @@ function tfjsStepper(
       t.dispose();
       return value;
     },
+    snapshot: () => model.getWeights(),
     close() {
       release();
       tf.dispose([x, dx, ...(tx === undefined ? [] : [tx]), ...(tdx === undefined ? [] : [tdx])]);
@@ -164,6 +223,7 @@ function fusedStepper(model: DynamicsModel, trainer: FusedTrainer, hasTest: bool
     apply: () => trainer.applyAdam(),
     discard: () => undefined,
     testLoss: () => (hasTest ? trainer.testLoss() : undefined),
+    snapshot: () => trainer.getWeights(),
     async close() {
       if (closed) return;
       closed = true;
@@ -186,7 +246,10 @@ function checkInteger(name: string, value: number, min: number): void {
  * Trains a model with Adam on MSE(timeDerivative(x), dx), as the reference's train loop:
  * steps + 1 iterations, full batch unless batchSize is given, in which case each step takes the
  * first batchSize indices of a new permutation from RandomState(seed).
- * Throws TrainingDivergedError (before applying that step) if the loss becomes NaN or infinite.
+ * Throws TrainingDivergedError (before applying that step) if the loss becomes NaN or infinite,
+ * TrainingAbortedError when `signal` aborts. Yields to the event loop every `maxBlockMs`; with
+ * none of the embedding options (onStep, signal, earlyStopping) the weights are bit-identical to
+ * a run that never yields.
  */
 export async function train(model: DynamicsModel, options: TrainOptions): Promise<TrainResult> {
   const {
@@ -202,6 +265,11 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
     seed = 0,
     onProgress,
     progressEvery = 100,
+    onStep,
+    signal,
+    maxBlockMs = 40,
+    earlyStopping,
+    logger = SILENT_LOGGER,
   } = options;
   if (dim !== model.inputDim) {
     throw new InvalidInputError(`dim = ${dim} but the model's inputDim is ${model.inputDim}.`);
@@ -231,12 +299,18 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
       throw new InvalidInputError(`batchSize ${batchSize} exceeds the ${nTrain} training rows.`);
     }
   }
-  // Adam validates learningRate and weightDecay.
-  const adam = new Adam({ learningRate, weightDecay });
-  const backend = (await ensureBackend()).name;
+  if (!(maxBlockMs >= 0)) {
+    throw new InvalidInputError(
+      `maxBlockMs must be a number >= 0 (or Infinity), got ${maxBlockMs}.`,
+    );
+  }
+  const stopping = checkEarlyStopping(earlyStopping, nTest);
   if (options.threads !== undefined && options.threads !== 1 && options.threads !== 2) {
     throw new InvalidInputError(`threads must be 1 or 2, got ${String(options.threads)}.`);
   }
+  // Adam validates learningRate and weightDecay.
+  const adam = new Adam({ learningRate, weightDecay });
+  const backend = await resolveTrainBackend(options.backend ?? 'keep', logger);
 
   const { preference, source } = fastPathPreference(options.fastPath);
   let fastPathReason: string | undefined =
@@ -293,9 +367,22 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
   const total = steps + 1;
   const history: TrainHistoryEntry[] = [];
   let finalTestLoss: number | undefined;
+  let best: { step: number; testLoss: number; weights?: Float32Array[] } | undefined;
+  let sinceBest = 0;
+  let stoppedEarly = false;
   const start = performance.now();
+  let chunkStart = start;
+  let stepStart = start;
   try {
     for (let step = 0; step < total; step++) {
+      const now = performance.now();
+      // Predict from the last step's duration whether this one would hold the thread too long.
+      if (step > 0 && now - chunkStart + (now - stepStart) > maxBlockMs) {
+        await yieldToEventLoop();
+        chunkStart = performance.now();
+      }
+      if (signal?.aborted === true) throw new TrainingAbortedError(history, signal.reason);
+      stepStart = performance.now();
       const trainLoss = stepper.lossAndGradients();
       if (!Number.isFinite(trainLoss)) {
         stepper.discard();
@@ -306,7 +393,10 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
       const report = step % progressEvery === 0 || step === total - 1;
       const testLoss = report ? stepper.testLoss() : undefined;
       if (testLoss !== undefined) finalTestLoss = testLoss;
-      history.push(testLoss === undefined ? { step, trainLoss } : { step, trainLoss, testLoss });
+      const entry: TrainHistoryEntry =
+        testLoss === undefined ? { step, trainLoss } : { step, trainLoss, testLoss };
+      history.push(entry);
+      onStep?.(entry);
       if (report && onProgress !== undefined) {
         const elapsedMs = performance.now() - start;
         const etaMs = (elapsedMs / (step + 1)) * (total - step - 1);
@@ -316,15 +406,25 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
             : { step, total, trainLoss, testLoss, elapsedMs, etaMs },
         );
       }
+      if (stopping !== undefined && testLoss !== undefined) {
+        if (best === undefined || testLoss < best.testLoss - stopping.minDelta) {
+          best = { step, testLoss, ...(stopping.restore ? { weights: stepper.snapshot() } : {}) };
+          sinceBest = 0;
+        } else if (++sinceBest >= stopping.patience && step < total - 1) {
+          stoppedEarly = true;
+          break;
+        }
+      }
     }
   } finally {
     await stepper.close();
   }
+  if (best?.weights !== undefined) model.setWeights(best.weights);
   const fastPath = pathAfterTraining();
   const seconds = (performance.now() - start) / 1000;
   const last = history[history.length - 1] as TrainHistoryEntry;
   return {
-    iterations: total,
+    iterations: history.length,
     seconds,
     msPerStep: (seconds * 1000) / total,
     history,
@@ -333,5 +433,41 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
     backend,
     fastPath,
     ...(fastPathReason === undefined ? {} : { fastPathReason }),
+    ...(best === undefined
+      ? {}
+      : {
+          earlyStopping: {
+            stopped: stoppedEarly,
+            bestStep: best.step,
+            bestTestLoss: best.testLoss,
+            restoredBestWeights: best.weights !== undefined,
+          },
+        }),
   };
+}
+
+interface CheckedEarlyStopping {
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly restore: boolean;
+}
+
+function checkEarlyStopping(
+  options: EarlyStoppingOptions | undefined,
+  nTest: number,
+): CheckedEarlyStopping | undefined {
+  if (options === undefined) return undefined;
+  const { patience, minDelta = 0, restoreBestWeights = true } = options;
+  if (nTest === 0) {
+    throw new InvalidInputError(
+      'earlyStopping watches the test loss: give testX and testDx, or drop earlyStopping.',
+    );
+  }
+  checkInteger('earlyStopping.patience', patience, 1);
+  if (!(minDelta >= 0) || !Number.isFinite(minDelta)) {
+    throw new InvalidInputError(
+      `earlyStopping.minDelta must be a finite number >= 0, got ${minDelta}.`,
+    );
+  }
+  return { patience, minDelta, restore: restoreBestWeights };
 }
