@@ -2,14 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import {
   Adam,
   fastPathPreference,
-  FusedPixelTrainer,
-  fusedPixelUnsupportedReason,
   getBackendInfo,
   initBackend,
   InvalidInputError,
   TrainingDivergedError,
 } from '@hnn/core';
 import type { BackendName, FastPathName, FastPathPreference } from '@hnn/core';
+import { FusedPixelTrainer, fusedPixelUnsupportedReason } from '@hnn/kernels';
 import { RandomState } from '@hnn/random';
 import { checkSplit, gatherRows } from './data.js';
 import type { PixelSplit } from './data.js';

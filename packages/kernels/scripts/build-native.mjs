@@ -4,7 +4,7 @@
 // `apt-get install -y clang-14`; the headers come with Debian's nodejs package, or set
 // NODE_INCLUDE=/path/to/include/node), and records
 // source and binary hashes in prebuilds/linux-x64/manifest.json. The binaries are committed, so an
-// install needs no compiler; where they cannot load (another OS or CPU) @hnn/core uses the
+// install needs no compiler; where they cannot load (another OS or CPU) @hnn/kernels uses the
 // WebAssembly build. Node-API is ABI-stable: one binary serves every Node version >= 20.
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';
@@ -24,7 +24,7 @@ const outDir = join(root, 'prebuilds', 'linux-x64');
 const include = process.env.NODE_INCLUDE ?? '/usr/include/node';
 
 // x86-64-v3: AVX2 + FMA (Haswell, Zen 1 and later); x86-64-v4: AVX-512 F/BW/CD/DQ/VL. The loader
-// checks the CPU's flags before choosing one (src/fast/engines.ts).
+// checks the CPU's flags before choosing one (src/engines.ts).
 const VARIANTS = [
   { name: 'avx2', march: 'x86-64-v3' },
   { name: 'avx512', march: 'x86-64-v4' },

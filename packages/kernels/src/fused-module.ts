@@ -3,13 +3,13 @@ import { wasmApi } from './wasm-api.js';
 import type { WasmGlobal, WasmMemory, WasmModule } from './wasm-api.js';
 
 /** The committed WebAssembly build of native/fused-step.c (see scripts/build-wasm.mjs). */
-export const FUSED_WASM_URL = new URL('../../wasm/fused-step.wasm', import.meta.url);
+export const FUSED_WASM_URL = new URL('../wasm/fused-step.wasm', import.meta.url);
 /** Hashes of the source and the .wasm, written by the build script. */
-export const FUSED_MANIFEST_URL = new URL('../../wasm/fused-step.manifest.json', import.meta.url);
+export const FUSED_MANIFEST_URL = new URL('../wasm/fused-step.manifest.json', import.meta.url);
 
 /**
  * The exports of fused-step.wasm; pointers are byte offsets into the shared memory. The entry
- * points return the kernel's status: >= 0, or a negative error code (src/fast/kernel-errors.ts).
+ * points return the kernel's status: >= 0, or a negative error code (src/kernel-errors.ts).
  */
 export interface FusedExports {
   readonly kernel_block: (which: number) => number;

@@ -1,7 +1,7 @@
-import { HnnCoreError } from '../errors.js';
+import { HnnKernelsError } from './errors.js';
 
 /** Thrown when the fused path cannot run or fails; train() then reports it as is. */
-export class FusedPathError extends HnnCoreError {}
+export class FusedPathError extends HnnKernelsError {}
 
 /**
  * What the fused kernel's boundary refused (native/fused-step.c, "Boundary checks"), or, for
@@ -50,7 +50,7 @@ export function kernelError(status: number, call: string): FusedKernelError {
   return new FusedKernelError(
     code,
     `The fused kernel refused ${call}: ${what} (${code}); it touched no memory. The trainers ` +
-      'check their inputs before calling it, so this means a bug in @hnn/core or a region ' +
+      'check their inputs before calling it, so this means a bug in @hnn/kernels or a region ' +
       'written from outside: please report it. HNN_FAST_PATH=0 trains on TensorFlow.js meanwhile.',
   );
 }
@@ -67,7 +67,7 @@ export function checkKernelArgument(name: string, value: number, lo: number, hi:
     throw new FusedKernelError(
       'KERNEL_BAD_ARGUMENT',
       `The fused kernel's ${name} must be an integer in ${lo}..${hi}, got ${value}; this is a ` +
-        'bug in the caller of the raw entry points (src/fast/engines.ts).',
+        'bug in the caller of the raw entry points (src/engines.ts).',
     );
   }
   return value;

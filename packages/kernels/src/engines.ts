@@ -120,11 +120,11 @@ function layoutArgs(args: readonly number[]): void {
   args.forEach((v, i) => intArg(`pixelLayout argument ${i}`, v));
 }
 
-export const NATIVE_PREBUILD_DIR = new URL('../../prebuilds/linux-x64/', import.meta.url);
+export const NATIVE_PREBUILD_DIR = new URL('../prebuilds/linux-x64/', import.meta.url);
 
 /**
  * Where the addon is loaded from: NATIVE_PREBUILD_DIR, or the directory in HNN_NATIVE_ADDON_DIR
- * (the sanitizer build of scripts/build-sanitize.mjs, for `pnpm --filter @hnn/core test:sanitize`).
+ * (the sanitizer build of scripts/build-sanitize.mjs, for `pnpm --filter @hnn/kernels test:sanitize`).
  */
 function nativeAddonDir(): URL {
   const dir = process.env.HNN_NATIVE_ADDON_DIR;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { InvalidInputError } from '../errors.js';
+import { KernelInputError } from './errors.js';
 import type { Engine, EngineInstance, EngineName } from './engines.js';
 import { FusedPathError, kernelError } from './kernel-errors.js';
 
@@ -114,7 +114,7 @@ export class KernelThreads {
 
   /**
    * The threads of a trainer whose batches span `nChunks` chunks: `requested` (1 or 2; anything
-   * else is an InvalidInputError), else two, timed against one, on a machine with two or more cores
+   * else is a KernelInputError), else two, timed against one, on a machine with two or more cores
    * when there are at least two chunks to share.
    */
   static forTrainer(
@@ -125,7 +125,7 @@ export class KernelThreads {
   ): KernelThreads {
     const want = requested ?? (availableParallelism() >= 2 && nChunks >= 2 ? 2 : 1);
     if (want !== 1 && want !== 2) {
-      throw new InvalidInputError(`threads must be 1 or 2, got ${want}.`);
+      throw new KernelInputError(`threads must be 1 or 2, got ${want}.`);
     }
     return new KernelThreads(region, ctx, want, requested === undefined);
   }
@@ -349,6 +349,6 @@ export abstract class KernelTrainer {
   }
 
   protected checkOpen(): void {
-    if (this.closed) throw new InvalidInputError(`This ${this.constructor.name} is closed.`);
+    if (this.closed) throw new KernelInputError(`This ${this.constructor.name} is closed.`);
   }
 }

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HnnCoreError } from '../errors.js';
+import { HnnKernelsError } from './errors.js';
 import { selectEngine } from './engines.js';
 import type { EngineChoice } from './engines.js';
 import { FusedPixelTrainer } from './fused-pixel-trainer.js';
 import { FusedTrainer } from './fused-trainer.js';
-import { pixelWeightShapes } from '../test-utils/pixel-weight-shapes.js';
+import { pixelWeightShapes } from './test-utils/pixel-weight-shapes.js';
 
 // Property-based fuzzing of the fused trainers (issue 15): random shapes, lengths, index arrays
 // (in and out of range, negative, huge, fractional, NaN) and NaNs in data and weights, on every
@@ -75,12 +75,12 @@ type Outcome =
   | { readonly ok: true; readonly losses: number[]; readonly grads: Float32Array[] }
   | { readonly ok: false; readonly name: string; readonly message: string };
 
-/** Runs `body`, recording its result or its error (which must be one of core's typed errors). */
+/** Runs `body`, recording its result or its error (which must be one of the package's typed errors). */
 async function outcome(body: () => Promise<{ losses: number[]; grads: Float32Array[] }>) {
   try {
     return { ok: true, ...(await body()) } as Outcome;
   } catch (error) {
-    if (!(error instanceof HnnCoreError)) throw error;
+    if (!(error instanceof HnnKernelsError)) throw error;
     return { ok: false, name: error.name, message: error.message } as Outcome;
   }
 }

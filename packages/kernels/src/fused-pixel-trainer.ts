@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors.js';
+import { KernelInputError } from './errors.js';
 import { RegionLayout, selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
 import { planChunks } from './fused-trainer.js';
@@ -157,7 +157,7 @@ export class FusedPixelTrainer extends KernelTrainer {
       dynamicsWeight = 0.1,
     } = options;
     if (kind !== 'hnn' && kind !== 'baseline') {
-      throw new InvalidInputError(`Unknown kind '${String(kind)}'; use 'hnn' or 'baseline'.`);
+      throw new KernelInputError(`Unknown kind '${String(kind)}'; use 'hnn' or 'baseline'.`);
     }
     for (const [name, value] of [
       ['inputDim', D],
@@ -167,12 +167,12 @@ export class FusedPixelTrainer extends KernelTrainer {
       ['batchRows', batchRows],
     ] as const) {
       if (!Number.isInteger(value) || value < 1) {
-        throw new InvalidInputError(`${name} must be a positive integer, got ${value}.`);
+        throw new KernelInputError(`${name} must be a positive integer, got ${value}.`);
       }
     }
-    if (L % 2 !== 0) throw new InvalidInputError(`latentDim must be even, got ${L}.`);
+    if (L % 2 !== 0) throw new KernelInputError(`latentDim must be even, got ${L}.`);
     if (!Number.isFinite(dynamicsWeight) || dynamicsWeight < 0) {
-      throw new InvalidInputError(`dynamicsWeight must be finite and >= 0, got ${dynamicsWeight}.`);
+      throw new KernelInputError(`dynamicsWeight must be finite and >= 0, got ${dynamicsWeight}.`);
     }
     checkAdamSettings({ learningRate, beta1, beta2, epsilon, weightDecay });
     const selected = selectEngine(options.engine ?? 'auto');
@@ -299,7 +299,7 @@ export class FusedPixelTrainer extends KernelTrainer {
   /** Replaces the parameters (PixelModel.getWeights() order) and resets Adam. */
   setWeights(weights: readonly ArrayLike<number>[]): void {
     if (weights.length !== N_SEGMENTS) {
-      throw new InvalidInputError(
+      throw new KernelInputError(
         `The fused pixel path expects ${N_SEGMENTS} weight arrays (16 autoencoder, 5 latent), ` +
           `got ${weights.length}.`,
       );
@@ -307,7 +307,7 @@ export class FusedPixelTrainer extends KernelTrainer {
     this.placements.forEach(({ rows, cols }, i) => {
       const w = weights[i] as ArrayLike<number>;
       if (w.length !== rows * cols) {
-        throw new InvalidInputError(
+        throw new KernelInputError(
           `Weight array ${i} has length ${w.length}, expected ${rows * cols}.`,
         );
       }
@@ -367,7 +367,7 @@ export class FusedPixelTrainer extends KernelTrainer {
   ): PixelLossValues {
     this.checkOpen();
     if (indices.length !== this.batchRows) {
-      throw new InvalidInputError(
+      throw new KernelInputError(
         `This trainer takes batches of ${this.batchRows} rows, got ${indices.length}.`,
       );
     }
@@ -403,7 +403,7 @@ export class FusedPixelTrainer extends KernelTrainer {
   evaluate(pixels: PixelRows, nextPixels: PixelRows, indices: ArrayLike<number>): PixelLossValues {
     this.checkOpen();
     const n = indices.length;
-    if (n < 1) throw new InvalidInputError('evaluate needs at least one row.');
+    if (n < 1) throw new KernelInputError('evaluate needs at least one row.');
     const sums: [number, number, number] = [0, 0, 0];
     for (let start = 0; start < n; start += this.batchRows) {
       const rows = Math.min(this.batchRows, n - start);
@@ -442,10 +442,10 @@ export class FusedPixelTrainer extends KernelTrainer {
       !(pixels instanceof Float32Array || pixels instanceof Float64Array) ||
       !(nextPixels instanceof Float32Array || nextPixels instanceof Float64Array)
     ) {
-      throw new InvalidInputError('pixels and nextPixels must be Float32Array or Float64Array.');
+      throw new KernelInputError('pixels and nextPixels must be Float32Array or Float64Array.');
     }
     if (pixels.length % D !== 0 || pixels.length !== nextPixels.length) {
-      throw new InvalidInputError(
+      throw new KernelInputError(
         `pixels (${pixels.length} values) and nextPixels (${nextPixels.length}) must hold the ` +
           `same whole number of rows of inputDim = ${D}.`,
       );
@@ -455,7 +455,7 @@ export class FusedPixelTrainer extends KernelTrainer {
     for (let r = 0; r < rows; r++) {
       const i = indices[start + r] as number;
       if (!Number.isInteger(i) || i < 0 || i >= nTotal) {
-        throw new InvalidInputError(`Row index ${i} is outside 0..${nTotal - 1}.`);
+        throw new KernelInputError(`Row index ${i} is outside 0..${nTotal - 1}.`);
       }
       checkFinite(`pixels row ${i}`, pixels.subarray(i * D, (i + 1) * D));
       checkFinite(`nextPixels row ${i}`, nextPixels.subarray(i * D, (i + 1) * D));

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Test-only: runs the fused kernel's tests against the AddressSanitizer + UndefinedBehaviorSanitizer
-// build of the native addon (scripts/build-sanitize.mjs; `pnpm --filter @hnn/core test:sanitize`).
+// build of the native addon (scripts/build-sanitize.mjs; `pnpm --filter @hnn/kernels test:sanitize`).
 // Node is not instrumented: the sanitizer runtime is preloaded (LD_PRELOAD) and the addon is
-// loaded from .cache/sanitize/ (HNN_NATIVE_ADDON_DIR, read by src/fast/engines.ts). Any finding
+// loaded from .cache/sanitize/ (HNN_NATIVE_ADDON_DIR, read by src/engines.ts). Any finding
 // aborts the process running the test, which fails the run. The WebAssembly engine runs in the
 // same tests (it is memory-safe by construction: an access outside its memory traps).
+//
+// Also the package's bin `hnn-kernels-test-sanitize`, so that a package driving these kernels
+// (@hnn/core) runs its own kernel tests the same way: `hnn-kernels-test-sanitize <test files>`
+// runs those files of the current directory's package instead of this package's list.
 import { execFileSync, spawnSync } from 'node:child_process';
 import console from 'node:console';
 import { createRequire } from 'node:module';
@@ -28,20 +32,21 @@ const env = {
   UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
   HNN_NATIVE_ADDON_DIR: join(root, '.cache', 'sanitize'),
 };
-const files = [
-  'src/fast/kernel-boundary.test.ts',
-  'src/fast/kernel-fuzz.test.ts',
-  'src/fast/fused-trainer.test.ts',
-  'src/fast/native-avx2.test.ts',
-  'src/fast/float64-layer.test.ts',
-  'src/fast/worker-fallback.test.ts',
+const own = [
+  'src/kernel-boundary.test.ts',
+  'src/kernel-fuzz.test.ts',
+  'src/prebuilt.test.ts',
+  'src/worker-fallback.test.ts',
 ];
+const given = process.argv.slice(2);
+const files = given.length > 0 ? given : own;
+const cwd = given.length > 0 ? process.cwd() : root;
 const vitest = join(
   dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
   'vitest.mjs',
 );
-const run = spawnSync(process.execPath, [vitest, 'run', ...files, ...process.argv.slice(2)], {
-  cwd: root,
+const run = spawnSync(process.execPath, [vitest, 'run', ...files], {
+  cwd,
   env,
   stdio: 'inherit',
 });

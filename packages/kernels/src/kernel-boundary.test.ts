@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HnnCoreError, InvalidInputError } from '../errors.js';
+import { HnnKernelsError, KernelInputError } from './errors.js';
 import { selectEngine } from './engines.js';
 import { FusedTrainer } from './fused-trainer.js';
 import type { FusedTrainerOptions } from './fused-trainer.js';
@@ -10,7 +10,7 @@ import { FusedKernelError, FusedPathError } from './kernel-threads.js';
 // Issue 15: the fused kernel trusted every number it was given. These tests give it what an
 // attacker or a careless caller would, on every engine that loads here.
 const ENGINES = (['wasm', 'native'] as const).filter((e) => 'engine' in selectEngine(e));
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../', import.meta.url));
 
 interface ChildLine {
   readonly label: string;
@@ -78,7 +78,7 @@ describe.each(ENGINES)('the fused kernel at its boundary (%s)', (engine) => {
       'index -1000000000',
     ]);
     for (const line of run.lines) {
-      expect(line.error).toBe('InvalidInputError');
+      expect(line.error).toBe('KernelInputError');
       expect(line.message).toMatch(/Batch index .* is outside 0\.\.199/);
     }
   });
@@ -145,7 +145,7 @@ describe.each(ENGINES)('the fused kernel at its boundary (%s)', (engine) => {
     expect(run.signal, run.stderr).toBeNull();
     expect(run.status, run.stderr).toBe(0);
     expect(run.lines).toHaveLength(3);
-    for (const line of run.lines) expect(line.error).toBe('InvalidInputError');
+    for (const line of run.lines) expect(line.error).toBe('KernelInputError');
   });
 
   it.each([-1, N, 5000, 1.5, NaN, Infinity])(
@@ -153,7 +153,7 @@ describe.each(ENGINES)('the fused kernel at its boundary (%s)', (engine) => {
     (bad) => {
       const trainer = new FusedTrainer(options(engine));
       const before = trainer.getWeights();
-      expect(() => trainer.computeGradients([0, 1, 2, bad])).toThrow(InvalidInputError);
+      expect(() => trainer.computeGradients([0, 1, 2, bad])).toThrow(KernelInputError);
       expect(() => trainer.computeGradients([0, 1, 2, bad])).toThrow(
         `Batch index ${bad} (position 3) is outside 0..${N - 1}`,
       );
@@ -186,8 +186,8 @@ describe.each(ENGINES)('the fused kernel at its boundary (%s)', (engine) => {
     ['an unknown kind', { kind: 'lstm' as 'hnn' }, /Unknown kind 'lstm'/],
     ['a NaN learning rate', { learningRate: NaN }, /learningRate must be finite and > 0/],
     ['beta1 = 1', { beta1: 1 }, /beta1 must be in \[0, 1\)/],
-  ])('rejects %s at construction with InvalidInputError', (_, extra, message) => {
-    expect(() => new FusedTrainer(options(engine, extra))).toThrow(InvalidInputError);
+  ])('rejects %s at construction with KernelInputError', (_, extra, message) => {
+    expect(() => new FusedTrainer(options(engine, extra))).toThrow(KernelInputError);
     expect(() => new FusedTrainer(options(engine, extra))).toThrow(message);
   });
 
@@ -208,7 +208,7 @@ describe.each(ENGINES)('the fused kernel at its boundary (%s)', (engine) => {
     'rejects non-finite values in %s, naming array and index, on every engine',
     (_, extra, msg) => {
       const base = options(engine);
-      expect(() => new FusedTrainer({ ...base, ...extra(base) })).toThrow(InvalidInputError);
+      expect(() => new FusedTrainer({ ...base, ...extra(base) })).toThrow(KernelInputError);
       expect(() => new FusedTrainer({ ...base, ...extra(base) })).toThrow(msg);
     },
   );
@@ -229,7 +229,7 @@ function withValue(a: ArrayLike<number>, at: number, value: number): Float64Arra
   return out;
 }
 
-// Under `pnpm --filter @hnn/core test:sanitize` (scripts/test-sanitize.mjs): the tests must run
+// Under `pnpm --filter @hnn/kernels test:sanitize` (scripts/test-sanitize.mjs): the tests must run
 // the sanitizer build, not the committed prebuild.
 describe.runIf(process.env.HNN_NATIVE_ADDON_DIR !== undefined)('the sanitizer run', () => {
   it('loads the native addon from HNN_NATIVE_ADDON_DIR', () => {
@@ -244,7 +244,7 @@ describe('the typed errors', () => {
   it('FusedKernelError is a FusedPathError with a code', () => {
     const e = new FusedKernelError('KERNEL_BAD_INDEX', 'x');
     expect(e).toBeInstanceOf(FusedPathError);
-    expect(e).toBeInstanceOf(HnnCoreError);
+    expect(e).toBeInstanceOf(HnnKernelsError);
     expect(e.code).toBe('KERNEL_BAD_INDEX');
     expect(e.name).toBe('FusedKernelError');
   });

@@ -2,7 +2,7 @@
 // Builds wasm/fused-step.wasm from native/fused-step.c with clang (Debian: `apt-get install -y
 // clang-14 lld-14`; override with CLANG=/path/to/clang) and records the hashes of source and
 // output in wasm/fused-step.manifest.json. The .wasm is committed, so installing and testing the
-// package needs no compiler; src/fast/fused-module.test.ts fails if the source changes without a
+// package needs no compiler; src/fused-module.test.ts fails if the source changes without a
 // rebuild or the .wasm is replaced by something else.
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';

@@ -6,10 +6,10 @@
  * Prints one JSON line per call ({ value } or { error, code, message }) and exits 0.
  */
 import process from 'node:process';
-import { selectEngine } from '../fast/engines.js';
-import type { EngineChoice, EngineInstance } from '../fast/engines.js';
-import { FusedTrainer } from '../fast/fused-trainer.js';
-import { FusedPixelTrainer } from '../fast/fused-pixel-trainer.js';
+import { selectEngine } from '../engines.js';
+import type { EngineChoice, EngineInstance } from '../engines.js';
+import { FusedTrainer } from '../fused-trainer.js';
+import { FusedPixelTrainer } from '../fused-pixel-trainer.js';
 import { pixelWeightShapes } from './pixel-weight-shapes.js';
 
 const [caseName, engineArg] = process.argv.slice(2);
