@@ -1,9 +1,9 @@
 /*
- * Node-API wrapper of fused-step.c for x86-64 (AVX2 or AVX-512 builds, see
- * scripts/build-native.mjs). The driver (src/fast/engines.ts) allocates one memory region here,
+ * Node-API wrapper of kernels.c for x86-64 (AVX2 or AVX-512 builds, see
+ * scripts/build-native.mjs). The driver (src/engines.ts) allocates one memory region here,
  * lays it out exactly as in the WebAssembly build, and calls the same entry points, from the main
  * thread and from one worker thread (which loads this addon itself). Every entry point checks its
- * arguments and the context it is given (fused-step.c, "Boundary checks") and returns a negative
+ * arguments and the context it is given (kernel.h, "Boundary checks") and returns a negative
  * error code instead of touching memory outside the region.
  */
 #define NAPI_VERSION 8
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fused-step.c"
+#include "kernels.c"
 
 #define CHECK(call)                                                                               \
   do {                                                                                            \
@@ -27,7 +27,7 @@
  * Live regions. The entry points take a region's address (a BigInt, so that the worker thread,
  * which loads this addon itself, can name the main thread's region) and look it up here: an
  * address that is not a live region of this addon is refused, and the region's size bounds every
- * check in fused-step.c. One list per process (workers share the loaded library).
+ * check of the entry points (entry.c). One list per process (workers share the loaded library).
  */
 typedef struct Region {
   char *base;
@@ -67,7 +67,7 @@ static void *region_alloc(size_t n, void **block) {
 #endif
 static pthread_mutex_t regions_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Largest region: 4 GiB - 64 KiB, as src/fast/engines.ts's MAX_REGION_BYTES; every offset into it
+/* Largest region: 4 GiB - 64 KiB, as src/engines.ts's MAX_REGION_BYTES; every offset into it
  * fits the kernel's unsigned 32-bit offset fields. */
 #define MAX_REGION_BYTES (4294967296.0 - 65536.0)
 
@@ -232,7 +232,7 @@ static napi_value KernelBlock(napi_env env, napi_callback_info info) {
   return int_value(env, kernel_block((int)which));
 }
 
-/* pixelLayout(which, kind, dp, hp, L, lp, cr): see pixel_layout in fused-step.c. */
+/* pixelLayout(which, kind, dp, hp, L, lp, cr): see pixel_layout in entry.c. */
 static napi_value PixelLayout(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];

@@ -1,9 +1,10 @@
 /*
  * One fused training step of the paper's pixel-pendulum model (Section 5.1; the reference's
  * experiment-pixels): a ReLU autoencoder with residual middle layers and a latent dynamics MLP,
- * trained on ae + cc + w * dynamics. Included by fused-step.c (same vector helpers, the same
- * two-phase threading: chunks of batch rows write partial gradients, then static parameter slices
- * sum them in chunk order and take an Adam step, so 1 and 2 threads give bit-identical weights).
+ * trained on ae + cc + w * dynamics. Part of kernels.c (the vector helpers and the MLP passes of
+ * linalg.c; the same two-phase threading as fused-mlp.c: chunks of batch rows write partial
+ * gradients, then static parameter slices sum them in chunk order and take an Adam step, so 1 and
+ * 2 threads give bit-identical weights).
  * The TensorFlow.js model in @hnn/autoencoder is the definition; tests there check this kernel's
  * losses and gradients against it and against float64 finite differences.
  *
@@ -21,44 +22,9 @@
  * W8 and V2 (for the backward products) are kept in step by the Adam phase.
  */
 
-/* Shared state, written by the driver (src/fast/fused-pixel-trainer.ts) at 4 * field index. */
-typedef struct {
-  int32_t kind;    /* 2: latent HNN, 3: latent baseline (0 / 1 are fused-step.c's MLP) */
-  int32_t dp;      /* pixels per sample, padded to the column block */
-  int32_t dTrue;   /* pixels per sample */
-  int32_t hp;      /* autoencoder hidden width, padded */
-  int32_t L;       /* latent size (even) */
-  int32_t lp;      /* latent MLP hidden width, padded */
-  int32_t nParams; /* floats in the internal layout */
-  int32_t rows;    /* real rows of this call's batch */
-  int32_t chunkRows; /* rows per chunk (a multiple of MR); the last chunk is zero-padded */
-  int32_t nChunks;
-  int32_t counter; /* next chunk to hand out (atomic) */
-  int32_t wantGrad;
-  uint32_t batch;  /* float: per chunk, chunkRows rows of x(t) then chunkRows rows of x(t+1) */
-  uint32_t p;       /* float parameters */
-  uint32_t m;       /* float Adam first moments */
-  uint32_t v;       /* float Adam second moments */
-  uint32_t grads;   /* float nChunks partial gradients */
-  uint32_t lossPart; /* double, 4 per chunk: sums of ae, cc, dynamics squared errors, unused */
-  uint32_t scratch; /* float per-thread work buffers */
-  int32_t scratchFloats;
-  uint32_t wt;     /* float transposed copies: W2t, W3t, W6t, W7t (hp x hp), W8t (dp x hp), V2t */
-  float aeScale;   /* 2 / (rows * dTrue) */
-  float ccScale;   /* 2 / (rows * L / 2) */
-  float dynScale;  /* 2 * w / (rows * L) */
-  float stepSize;
-  float bc2Sqrt;
-  float beta1;
-  float oneMinusBeta1;
-  float beta2;
-  float oneMinusBeta2;
-  float eps;
-  float weightDecay;
-  uint32_t self;
-} PCtx;
+#include "kernel.h"
 
-_Static_assert(sizeof(PCtx) == 33 * 4, "PCtx layout is shared with the driver");
+/* The context block PCtx (boundary.h) is written by the driver, src/fused-pixel-trainer.ts. */
 
 static inline char *pregion(const PCtx *c) { return (char *)c - c->self; }
 static inline float *PF(const PCtx *c, uint32_t off) { return (float *)(pregion(c) + off); }
@@ -70,19 +36,14 @@ static inline vf vrelu(vf x) { return (vf)((vi)x & (vi)(x > 0.0f)); }
 /* val where sel > 0, else 0: the ReLU derivative applied to an adjoint. */
 static inline vf vwhere_pos(vf sel, vf val) { return (vf)((vi)val & (vi)(sel > 0.0f)); }
 
-/* Segments of the internal parameter layout (floats), in this order. */
-enum {
-  S_W1, S_B1, S_W2, S_B2, S_W3, S_B3, S_W4T, S_B4,
-  S_W5, S_B5, S_W6, S_B6, S_W7, S_B7, S_W8, S_B8,
-  S_V1, S_C1, S_V2, S_C2, S_V3T, S_COUNT
-};
+/* The segments of the internal parameter layout are the S_* of boundary.h, in their order. */
 
 static inline int32_t colpad(int32_t n) { return (n + NR * VW - 1) / (NR * VW) * (NR * VW); }
 
 /* Length of segment s (floats). Layout sums are int64: pixel_layout() and the checks below see
  * sizes before they are known to fit (each below MAX_DIM, so no product overflows). */
 static int64_t seg_len_of(int64_t kind, int64_t dp, int64_t hp, int64_t L, int64_t lp, int s) {
-  const int64_t nOut = kind == 2 ? 1 : L;
+  const int64_t nOut = kind == KIND_PIXEL_HNN ? 1 : L;
   switch (s) {
   case S_W1: return dp * hp;
   case S_W2: case S_W3: case S_W6: case S_W7: return hp * hp;
@@ -155,7 +116,8 @@ static void col_sums(const float *a, int nr, int n, float *out) {
 
 /* Thread tid's work buffers, in this order: the encoder's (2 cr x hp each), z and its adjoint
  * (2 cr x Lp each), the decoder's (cr x hp each), xhat (cr x dp), the latent MLP's (cr x lp each),
- * ef and el (cr x Lp each). No local arrays or structs: WebAssembly threads share the shadow stack.
+ * ef and el (cr x Lp each). No local arrays, and no structs left in memory (kernel.h's argument
+ * structs are inlined away): WebAssembly threads share the shadow stack.
  */
 enum {
   B_H1, B_R2, B_H2, B_R3, B_H3, B_EB, B_Z, B_DZ,
@@ -195,15 +157,18 @@ static void latent_forward(const PCtx *c, int tid, int cr) {
   const float *v3 = p + seg_off(c, S_V3T);
   float *h1 = pbuf(c, tid, B_L0), *h2 = pbuf(c, tid, B_L1);
   float *z = pbuf(c, tid, B_Z), *ef = pbuf(c, tid, B_EF), *el = pbuf(c, tid, B_EL);
-  if (c->kind == 3) {
+  if (c->kind == KIND_PIXEL_BASELINE) {
     small_layer(z, L, v1, c1, h1, cr, lp, 1);
     gemm_nn(h1, v2, h2, c2, cr, lp, lp, 1);
     tanh_rows(h2, cr * lp);
     narrow_out(h2, v3, 0, ef, cr, lp, L, 0);
     return;
   }
-  hnn_forward(z, L, lp, v1, c1, v2, c2, v3, PF(c, c->wt) + wt_off(c, S_V2), cr, h1, h2,
-              pbuf(c, tid, B_L2), pbuf(c, tid, B_L3), pbuf(c, tid, B_L4), el);
+  const MlpWeights w = {.w1 = v1, .b1 = c1, .w2 = v2, .b2 = c2, .w3 = v3,
+                       .w2t = PF(c, c->wt) + wt_off(c, S_V2)};
+  const MlpBuffers buf = {.h1 = h1, .h2 = h2, .g2 = pbuf(c, tid, B_L2), .u1 = pbuf(c, tid, B_L3),
+                          .g1 = pbuf(c, tid, B_L4)};
+  hnn_forward(z, L, lp, cr, &w, &buf, el);
   /* f = (dH/dp, -dH/dq). */
   for (int r = 0; r < cr; r++)
     for (int i = 0; i < half; i++) {
@@ -221,13 +186,15 @@ static void latent_backward(const PCtx *c, int tid, int cr, float *g) {
   const float *p = PF(c, c->p);
   const float *v1 = p + seg_off(c, S_V1), *v2 = p + seg_off(c, S_V2);
   const float *v3 = p + seg_off(c, S_V3T), *v2t = PF(c, c->wt) + wt_off(c, S_V2);
-  float *gv1 = g + seg_off(c, S_V1), *gc1 = g + seg_off(c, S_C1), *gv2 = g + seg_off(c, S_V2);
-  float *gc2 = g + seg_off(c, S_C2), *gv3 = g + seg_off(c, S_V3T);
+  const MlpGrads grads = {.w1 = g + seg_off(c, S_V1), .b1 = g + seg_off(c, S_C1),
+                         .w2 = g + seg_off(c, S_V2), .b2 = g + seg_off(c, S_C2),
+                         .w3 = g + seg_off(c, S_V3T)};
   float *h1 = pbuf(c, tid, B_L0), *h2 = pbuf(c, tid, B_L1), *a1 = pbuf(c, tid, B_L7);
   float *z = pbuf(c, tid, B_Z), *dz = pbuf(c, tid, B_DZ), *ef = pbuf(c, tid, B_EF);
-  if (c->kind == 3) {
-    baseline_backward(z, ef, L, lp, L, v3, v2t, cr, h1, h2, pbuf(c, tid, B_L2), a1, gv1, gc1, gv2,
-                      gc2, gv3);
+  if (c->kind == KIND_PIXEL_BASELINE) {
+    const MlpWeights w = {.w3 = v3, .w2t = v2t};
+    const MlpBuffers buf = {.h1 = h1, .h2 = h2, .a2 = pbuf(c, tid, B_L2), .hb1 = a1};
+    baseline_backward(z, ef, L, lp, L, cr, &w, &buf, &grads);
   } else {
     /* e = d loss / d (dH/dz): f_q = dH/dp, f_p = -dH/dq. */
     float *e = pbuf(c, tid, B_EL), *g1 = pbuf(c, tid, B_L4);
@@ -236,9 +203,11 @@ static void latent_backward(const PCtx *c, int tid, int cr, float *g) {
         e[r * L + half + i] = ef[r * L + i];
         e[r * L + i] = -ef[r * L + half + i];
       }
-    hnn_backward(z, e, L, lp, v1, v2, v3, v2t, cr, h1, h2, pbuf(c, tid, B_L2),
-                 pbuf(c, tid, B_L3), g1, pbuf(c, tid, B_L5), pbuf(c, tid, B_L6), g1, a1, gv1, gc1,
-                 gv2, gc2, gv3);
+    const MlpWeights w = {.w1 = v1, .w2 = v2, .w3 = v3, .w2t = v2t};
+    const MlpBuffers buf = {.h1 = h1, .h2 = h2, .g2 = pbuf(c, tid, B_L2), .u1 = pbuf(c, tid, B_L3),
+                            .g1 = g1, .ub1 = pbuf(c, tid, B_L5), .gb2 = pbuf(c, tid, B_L6),
+                            .a2 = g1, .hb1 = a1};
+    hnn_backward(z, e, L, lp, cr, &w, &buf, &grads);
   }
   /* dz += a1 V1^T, a1 = d loss / d (z V1 + c1). */
   narrow_out(a1, v1, 0, dz, cr, lp, L, 1);
@@ -384,7 +353,7 @@ static void pixel_chunk(const PCtx *c, int tid, int chunk, int n, float *g, doub
 #undef PW
 }
 
-/* (noinline: see work_chunks in fused-step.c.) */
+/* (noinline: see work_chunks in fused-mlp.c.) */
 __attribute__((noinline)) static int pixel_work_chunks(PCtx *c, int tid) {
   int done = 0;
   double *lossPart = (double *)(pregion(c) + c->lossPart);
@@ -405,8 +374,9 @@ __attribute__((noinline)) static void pixel_reduce_adam(PCtx *c, int part, int p
   const int np = c->nParams;
   int lo = (int)((int64_t)np * part / parts) / VW * VW;
   int hi = part == parts - 1 ? np : (int)((int64_t)np * (part + 1) / parts) / VW * VW;
-  const float b1 = c->beta1, b2 = c->beta2, omb1 = c->oneMinusBeta1, omb2 = c->oneMinusBeta2;
-  const float wd = c->weightDecay, step = c->stepSize, bc2 = c->bc2Sqrt, eps = c->eps;
+  const AdamStep adam = {.b1 = c->beta1, .omb1 = c->oneMinusBeta1, .b2 = c->beta2,
+                         .omb2 = c->oneMinusBeta2, .wd = c->weightDecay, .step = c->stepSize,
+                         .bc2 = c->bc2Sqrt, .eps = c->eps};
   const float *grads = PF(c, c->grads);
   float *pp = PF(c, c->p), *mp = PF(c, c->m), *vp = PF(c, c->v), *wt = PF(c, c->wt);
   int seg = 0, segLo = 0, segHi = seg_len(c, 0);
@@ -416,8 +386,7 @@ __attribute__((noinline)) static void pixel_reduce_adam(PCtx *c, int part, int p
       segLo = segHi;
       segHi += seg_len(c, seg);
     }
-    vf p = adam_vector(grads, c->nChunks, np, k, pp, mp, vp, b1, omb1, b2, omb2, wd, step, bc2,
-                       eps);
+    vf p = adam_vector(grads, c->nChunks, np, k, pp, mp, vp, &adam);
     if (seg == S_W2 || seg == S_W3 || seg == S_W6 || seg == S_W7 || seg == S_W8 || seg == S_V2) {
       const int rowsIn = seg == S_V2 ? c->lp : c->hp;
       const int cols = seg == S_W8 ? c->dp : seg == S_V2 ? c->lp : c->hp;
@@ -427,13 +396,13 @@ __attribute__((noinline)) static void pixel_reduce_adam(PCtx *c, int part, int p
   }
 }
 
-/* Boundary checks of the pixel model's calls (see "Boundary checks" in fused-step.c). */
+/* Boundary checks of the pixel model's calls (see "Boundary checks" in kernel.h). */
 
 static inline int padded_ok(int32_t n) { return in_range(n, NR * VW, MAX_DIM) && n % (NR * VW) == 0; }
 
 /* The model's sizes agree: kind, padded widths, dTrue, an even latent size, nParams. */
 static int pixel_shape_ok(const PCtx *c) {
-  if (c->kind != 2 && c->kind != 3) return 0;
+  if (c->kind != KIND_PIXEL_HNN && c->kind != KIND_PIXEL_BASELINE) return 0;
   if (!padded_ok(c->dp) || !padded_ok(c->hp) || !padded_ok(c->lp)) return 0;
   if (!in_range(c->dTrue, 1, c->dp) || !in_range(c->L, 2, MAX_DIM) || c->L % 2 != 0) return 0;
   const int64_t np = seg_off_of(c->kind, c->dp, c->hp, c->L, c->lp, S_COUNT);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the optional Node-API addon prebuilds/linux-x64/fused-step-{avx2,avx512}.node from
-// native/addon.c (which includes native/fused-step.c) with clang and the Node headers (Debian:
+// native/addon.c (which includes native/kernels.c) with clang and the Node headers (Debian:
 // `apt-get install -y clang-14`; the headers come with Debian's nodejs package, or set
 // NODE_INCLUDE=/path/to/include/node), and records
 // source and binary hashes in prebuilds/linux-x64/manifest.json. The binaries are committed, so an
@@ -12,14 +12,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { findTool, sha256 } from './build-tools.mjs';
+import { findTool, KERNEL_SOURCES, sha256 } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sources = [
-  join(root, 'native', 'addon.c'),
-  join(root, 'native', 'fused-step.c'),
-  join(root, 'native', 'fused-pixel.c'),
-];
+const sources = ['native/addon.c', ...KERNEL_SOURCES].map((file) => join(root, file));
 const outDir = join(root, 'prebuilds', 'linux-x64');
 const include = process.env.NODE_INCLUDE ?? '/usr/include/node';
 

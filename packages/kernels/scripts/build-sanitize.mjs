@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Test-only: builds the Node-API addon (native/addon.c with fused-step.c and fused-pixel.c) with
+// Test-only: builds the Node-API addon (native/addon.c, which includes native/kernels.c) with
 // AddressSanitizer and UndefinedBehaviorSanitizer into .cache/sanitize/ (git-ignored), in both
 // variants the loader picks from (AVX2, AVX-512), so the kernel's tests can run against it:
 // see scripts/test-sanitize.mjs. Nothing here is committed or shipped.

@@ -21,6 +21,21 @@ export function findTool(candidates) {
 }
 
 /**
+ * The kernel's source files (paths from the package folder) that every build reads: kernels.c
+ * includes the others. The manifests hash each; src/prebuilt.test.ts checks the list against
+ * native/. The native addon adds native/addon.c.
+ */
+export const KERNEL_SOURCES = [
+  'native/kernels.c',
+  'native/kernel.h',
+  'native/boundary.h',
+  'native/linalg.c',
+  'native/fused-mlp.c',
+  'native/fused-pixel.c',
+  'native/entry.c',
+];
+
+/**
  * Hex SHA-256 of some bytes (the manifests pin sources and binaries with it).
  * @param {import('node:crypto').BinaryLike} buffer
  * @returns {string}

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Builds wasm/fused-step.wasm from native/fused-step.c with clang (Debian: `apt-get install -y
+// Builds wasm/fused-step.wasm from native/kernels.c with clang (Debian: `apt-get install -y
 // clang-14 lld-14`; override with CLANG=/path/to/clang) and records the hashes of source and
 // output in wasm/fused-step.manifest.json. The .wasm is committed, so installing and testing the
-// package needs no compiler; src/fused-module.test.ts fails if the source changes without a
+// package needs no compiler; src/prebuilt.test.ts fails if a source changes without a
 // rebuild or the .wasm is replaced by something else.
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';
@@ -10,12 +10,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { findTool, sha256 } from './build-tools.mjs';
+import { findTool, KERNEL_SOURCES, sha256 } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, 'native', 'fused-step.c');
-// Files the build reads (fused-step.c includes fused-pixel.c); all are hashed in the manifest.
-const sources = [source, join(root, 'native', 'fused-pixel.c')];
+const source = join(root, 'native', 'kernels.c');
+// Files the build reads (kernels.c includes the others); all are hashed in the manifest.
+const sources = KERNEL_SOURCES.map((file) => join(root, file));
 const output = join(root, 'wasm', 'fused-step.wasm');
 const manifestPath = join(root, 'wasm', 'fused-step.manifest.json');
 

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BlockQuery } from './boundary.js';
 import { instantiateFused, loadFusedModule, sharedMemory } from './fused-module.js';
 import type { FusedExports } from './fused-module.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 import { FusedKernelError, checkKernel, checkKernelArgument } from './kernel-errors.js';
 
 /**
- * Where the fused kernel (native/fused-step.c) runs:
+ * Where the fused kernel (native/kernels.c) runs:
  * - 'native-avx512' / 'native-avx2': the prebuilt Node-API addon for linux-x64 (prebuilds/),
  *   chosen by the CPU's features; optional.
  * - 'wasm-simd': the WebAssembly SIMD128 build (wasm/), which runs wherever Node does.
@@ -25,7 +26,7 @@ export const MAX_REGION_BYTES = 2 ** 32 - 65536;
 
 /**
  * One memory region holding a trainer's whole state, and the kernel's entry points over it. Each
- * entry point checks its arguments and the context block at `ctx` (native/fused-step.c, "Boundary
+ * entry point checks its arguments and the context block at `ctx` (native/kernel.h, "Boundary
  * checks") and throws a FusedKernelError, having touched nothing, when they are wrong.
  */
 export interface EngineInstance {
@@ -36,7 +37,7 @@ export interface EngineInstance {
   reduceAdam(ctx: number, part: number, parts: number): void;
   rngSeed(ctx: number, seed: number): void;
   permute(ctx: number): void;
-  /** Float64 product for the rollout evaluators (Ctx64 block at `ctx`, see fused-step.c). */
+  /** Float64 product for the rollout evaluators (Ctx64 block at `ctx`, see native/fused-mlp.c). */
   f64Product(ctx: number): void;
   /** What the worker thread needs to run the same entry points on this region. */
   readonly workerData: Readonly<Record<string, unknown>>;
@@ -52,7 +53,7 @@ export interface Engine {
   readonly heapBase: number;
   /** A region of at least `bytes` bytes, zeroed. */
   create(bytes: number): EngineInstance;
-  /** The pixel model's layout sizes (see pixel_layout in native/fused-step.c); throws a
+  /** The pixel model's layout sizes (see pixel_layout in native/entry.c); throws a
    * FusedKernelError when they do not fit in int32. */
   pixelLayout(
     which: number,
@@ -198,8 +199,8 @@ function loadNative(): Outcome {
     const name: EngineName = isa === 'avx512' ? 'native-avx512' : 'native-avx2';
     const engine: Engine = {
       name,
-      rowBlock: addon.kernelBlock(0),
-      colBlock: addon.kernelBlock(1),
+      rowBlock: addon.kernelBlock(BlockQuery.ROWS),
+      colBlock: addon.kernelBlock(BlockQuery.COLUMNS),
       heapBase: 0,
       pixelLayout: (...args) => {
         layoutArgs(args);
@@ -253,8 +254,8 @@ function loadWasm(): Outcome {
   const probe = instantiateFused(module, sharedMemory(2));
   const engine: Engine = {
     name: 'wasm-simd',
-    rowBlock: probe.kernel_block(0),
-    colBlock: probe.kernel_block(1),
+    rowBlock: probe.kernel_block(BlockQuery.ROWS),
+    colBlock: probe.kernel_block(BlockQuery.COLUMNS),
     heapBase: probe.__heap_base.value as number,
     pixelLayout: (...args) => {
       layoutArgs(args);

@@ -1,3 +1,5 @@
+import { F64_CTX, F64_CTX_BYTES, F64Op } from './boundary.js';
+import { ContextBlock } from './context-block.js';
 import { selectEngine } from './engines.js';
 import type { EngineChoice } from './engines.js';
 
@@ -31,19 +33,29 @@ export function float64LayerKernel(
   const align = (n: number): number => Math.ceil(n / 64) * 64;
   const start = align(engine.heapBase);
   const ctxAffine = start;
-  const ctxMatVec = start + 32;
-  const wOff = start + 64;
+  const ctxMatVec = start + F64_CTX_BYTES;
+  const wOff = align(ctxMatVec + F64_CTX_BYTES);
   const bOff = align(wOff + nIn * nOut * 8);
   const hOff = align(bOff + nOut * 8);
   const outOff = align(hOff + Math.max(nIn, nOut) * 8);
   const region = engine.create(align(outOff + Math.max(nIn, nOut) * 8));
   const f64 = new Float64Array(region.buffer);
-  const i32 = new Int32Array(region.buffer);
   f64.set(w, wOff / 8);
   if (b !== undefined) f64.set(b, bOff / 8);
-  // Ctx64: op, nIn, nOut, w, b, h, out, self.
-  i32.set([0, nIn, nOut, wOff, bOff, hOff, outOff, ctxAffine], ctxAffine / 4);
-  i32.set([1, nIn, nOut, wOff, bOff, hOff, outOff, ctxMatVec], ctxMatVec / 4);
+  for (const [at, op] of [
+    [ctxAffine, F64Op.AFFINE],
+    [ctxMatVec, F64Op.MAT_VEC],
+  ] as const) {
+    const block = new ContextBlock(region.buffer, at);
+    block.set(F64_CTX.op, op);
+    block.set(F64_CTX.nIn, nIn);
+    block.set(F64_CTX.nOut, nOut);
+    block.set(F64_CTX.w, wOff);
+    block.set(F64_CTX.b, bOff);
+    block.set(F64_CTX.h, hOff);
+    block.set(F64_CTX.out, outOff);
+    block.set(F64_CTX.self, at);
+  }
   const h = f64.subarray(hOff / 8, hOff / 8 + Math.max(nIn, nOut));
   const outAffine = f64.subarray(outOff / 8, outOff / 8 + nOut);
   const outMatVec = f64.subarray(outOff / 8, outOff / 8 + nIn);

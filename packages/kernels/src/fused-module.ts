@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { wasmApi } from './wasm-api.js';
 import type { WasmGlobal, WasmMemory, WasmModule } from './wasm-api.js';
 
-/** The committed WebAssembly build of native/fused-step.c (see scripts/build-wasm.mjs). */
+/** The committed WebAssembly build of native/kernels.c (see scripts/build-wasm.mjs). */
 export const FUSED_WASM_URL = new URL('../wasm/fused-step.wasm', import.meta.url);
 /** Hashes of the source and the .wasm, written by the build script. */
 export const FUSED_MANIFEST_URL = new URL('../wasm/fused-step.manifest.json', import.meta.url);

@@ -1,3 +1,11 @@
+import {
+  ModelKind,
+  PIXEL_CTX,
+  PIXEL_CTX_BYTES,
+  PixelLayoutQuery,
+  PixelSegment,
+} from './boundary.js';
+import { ContextBlock } from './context-block.js';
 import { KernelInputError } from './errors.js';
 import { RegionLayout, selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
@@ -54,44 +62,7 @@ export type PixelRows = Float32Array | Float64Array;
 // Rows per chunk: two chunks per paper batch, one per thread; fewer, larger chunks keep the
 // per-chunk gradient buffers (one full parameter set each) few.
 const TARGET_CHUNK_ROWS = 100;
-// Ctx field indices (4 bytes each), in native/fused-pixel.c's PCtx order.
-const F = {
-  kind: 0,
-  dp: 1,
-  dTrue: 2,
-  hp: 3,
-  L: 4,
-  lp: 5,
-  nParams: 6,
-  rows: 7,
-  chunkRows: 8,
-  nChunks: 9,
-  counter: 10,
-  wantGrad: 11,
-  batch: 12,
-  p: 13,
-  m: 14,
-  v: 15,
-  grads: 16,
-  lossPart: 17,
-  scratch: 18,
-  scratchFloats: 19,
-  wt: 20,
-  aeScale: 21,
-  ccScale: 22,
-  dynScale: 23,
-  stepSize: 24,
-  bc2Sqrt: 25,
-  beta1: 26,
-  oneMinusBeta1: 27,
-  beta2: 28,
-  oneMinusBeta2: 29,
-  eps: 30,
-  weightDecay: 31,
-  self: 32,
-} as const;
-const CTX_BYTES = 33 * 4;
-const N_SEGMENTS = 21;
+const N_SEGMENTS = PixelSegment.COUNT;
 
 /** Where one of the model's weight arrays lives in the kernel's layout. */
 interface Placement {
@@ -131,6 +102,7 @@ export class FusedPixelTrainer extends KernelTrainer {
   private readonly f64: Float64Array;
   private readonly i32: Int32Array;
   private readonly ctx: number;
+  private readonly block: ContextBlock;
   private readonly dp: number;
   private readonly nParams: number;
   private readonly placements: readonly Placement[];
@@ -191,17 +163,17 @@ export class FusedPixelTrainer extends KernelTrainer {
     const hp = pad(H);
     const lp = pad(Hl);
     this.dp = dp;
-    const kindCode = kind === 'hnn' ? 2 : 3;
+    const kindCode = kind === 'hnn' ? ModelKind.PIXEL_HNN : ModelKind.PIXEL_BASELINE;
     const plan = planChunks(batchRows, engine.rowBlock, TARGET_CHUNK_ROWS);
     this.chunkRows = plan.chunkRows;
     this.nChunks = plan.nChunks;
     const cr = plan.chunkRows;
     const layout = (which: number): number =>
       engine.pixelLayout(which, kindCode, dp, hp, L, lp, cr);
-    this.nParams = layout(0);
-    const scratchFloats = layout(1);
-    const wtFloats = layout(2);
-    const seg = (s: number): number => layout(3 + s);
+    this.nParams = layout(PixelLayoutQuery.PARAMS);
+    const scratchFloats = layout(PixelLayoutQuery.SCRATCH);
+    const wtFloats = layout(PixelLayoutQuery.TRANSPOSED);
+    const seg = (s: number): number => layout(PixelLayoutQuery.SEGMENT + s);
     const nOut = kind === 'hnn' ? 1 : L;
     // The model's 21 arrays, in PixelModel.getWeights() order, and where each goes.
     const mat = (s: number, rows: number, cols: number, stride: number): Placement => ({
@@ -216,34 +188,35 @@ export class FusedPixelTrainer extends KernelTrainer {
       ...mat(s, rows, cols, stride),
       transposed: true,
     });
+    const S = PixelSegment;
     this.placements = [
-      mat(0, D, H, hp),
-      vec(1, H),
-      mat(2, H, H, hp),
-      vec(3, H),
-      mat(4, H, H, hp),
-      vec(5, H),
-      tr(6, H, L, hp),
-      vec(7, L),
-      mat(8, L, H, hp),
-      vec(9, H),
-      mat(10, H, H, hp),
-      vec(11, H),
-      mat(12, H, H, hp),
-      vec(13, H),
-      mat(14, H, D, dp),
-      vec(15, D),
-      mat(16, L, Hl, lp),
-      vec(17, Hl),
-      mat(18, Hl, Hl, lp),
-      vec(19, Hl),
-      tr(20, Hl, nOut, lp),
+      mat(S.W1, D, H, hp),
+      vec(S.B1, H),
+      mat(S.W2, H, H, hp),
+      vec(S.B2, H),
+      mat(S.W3, H, H, hp),
+      vec(S.B3, H),
+      tr(S.W4T, H, L, hp),
+      vec(S.B4, L),
+      mat(S.W5, L, H, hp),
+      vec(S.B5, H),
+      mat(S.W6, H, H, hp),
+      vec(S.B6, H),
+      mat(S.W7, H, H, hp),
+      vec(S.B7, H),
+      mat(S.W8, H, D, dp),
+      vec(S.B8, D),
+      mat(S.V1, L, Hl, lp),
+      vec(S.C1, Hl),
+      mat(S.V2, Hl, Hl, lp),
+      vec(S.C2, Hl),
+      tr(S.V3T, Hl, nOut, lp),
     ];
     if (this.placements.length !== N_SEGMENTS) throw new Error('pixel layout table mismatch');
 
     const regionLayout = new RegionLayout(engine.heapBase);
     const take = (bytes: number): number => regionLayout.take(bytes);
-    const ctx = take(CTX_BYTES);
+    const ctx = take(PIXEL_CTX_BYTES);
     const ptr = {
       batch: take(this.nChunks * 2 * cr * dp * 4),
       p: take(this.nParams * 4),
@@ -261,36 +234,32 @@ export class FusedPixelTrainer extends KernelTrainer {
     this.i32 = new Int32Array(buffer);
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
-    const setI = (field: number, value: number): void => {
-      this.i32[ctx / 4 + field] = value;
-    };
-    const setF = (field: number, value: number): void => {
-      this.f32[ctx / 4 + field] = value;
-    };
-    setI(F.self, ctx);
-    setI(F.kind, kindCode);
-    setI(F.dp, dp);
-    setI(F.dTrue, D);
-    setI(F.hp, hp);
-    setI(F.L, L);
-    setI(F.lp, lp);
-    setI(F.nParams, this.nParams);
-    setI(F.chunkRows, cr);
-    setI(F.batch, ptr.batch);
-    setI(F.p, ptr.p);
-    setI(F.m, ptr.m);
-    setI(F.v, ptr.v);
-    setI(F.grads, ptr.grads);
-    setI(F.lossPart, ptr.lossPart);
-    setI(F.scratch, ptr.scratch);
-    setI(F.scratchFloats, scratchFloats);
-    setI(F.wt, ptr.wt);
-    setF(F.beta1, beta1);
-    setF(F.oneMinusBeta1, 1 - beta1);
-    setF(F.beta2, beta2);
-    setF(F.oneMinusBeta2, 1 - beta2);
-    setF(F.eps, epsilon);
-    setF(F.weightDecay, weightDecay);
+    const block = new ContextBlock(buffer, ctx);
+    this.block = block;
+    block.set(PIXEL_CTX.self, ctx);
+    block.set(PIXEL_CTX.kind, kindCode);
+    block.set(PIXEL_CTX.dp, dp);
+    block.set(PIXEL_CTX.dTrue, D);
+    block.set(PIXEL_CTX.hp, hp);
+    block.set(PIXEL_CTX.L, L);
+    block.set(PIXEL_CTX.lp, lp);
+    block.set(PIXEL_CTX.nParams, this.nParams);
+    block.set(PIXEL_CTX.chunkRows, cr);
+    block.set(PIXEL_CTX.batch, ptr.batch);
+    block.set(PIXEL_CTX.p, ptr.p);
+    block.set(PIXEL_CTX.m, ptr.m);
+    block.set(PIXEL_CTX.v, ptr.v);
+    block.set(PIXEL_CTX.grads, ptr.grads);
+    block.set(PIXEL_CTX.lossPart, ptr.lossPart);
+    block.set(PIXEL_CTX.scratch, ptr.scratch);
+    block.set(PIXEL_CTX.scratchFloats, scratchFloats);
+    block.set(PIXEL_CTX.wt, ptr.wt);
+    block.set(PIXEL_CTX.beta1, beta1);
+    block.set(PIXEL_CTX.oneMinusBeta1, 1 - beta1);
+    block.set(PIXEL_CTX.beta2, beta2);
+    block.set(PIXEL_CTX.oneMinusBeta2, 1 - beta2);
+    block.set(PIXEL_CTX.eps, epsilon);
+    block.set(PIXEL_CTX.weightDecay, weightDecay);
 
     this.runner = KernelThreads.forTrainer(this.region, ctx, options.threads, this.nChunks);
     this.setWeights(options.weights);
@@ -382,9 +351,8 @@ export class FusedPixelTrainer extends KernelTrainer {
   applyAdam(): void {
     this.checkOpen();
     this.t += 1;
-    const base = this.ctx / 4;
-    this.f32[base + F.stepSize] = this.learningRate / (1 - this.beta1 ** this.t);
-    this.f32[base + F.bc2Sqrt] = Math.sqrt(1 - this.beta2 ** this.t);
+    this.block.set(PIXEL_CTX.stepSize, this.learningRate / (1 - this.beta1 ** this.t));
+    this.block.set(PIXEL_CTX.bc2Sqrt, Math.sqrt(1 - this.beta2 ** this.t));
     this.runner.reduce();
     this.runner.endStep(this.t);
   }
@@ -481,15 +449,14 @@ export class FusedPixelTrainer extends KernelTrainer {
   }
 
   private setCall(rows: number, nChunks: number, wantGrad: number): void {
-    const base = this.ctx / 4;
     const { inputDim: D, latentDim: L } = this.sizes;
-    this.i32[base + F.rows] = rows;
-    this.i32[base + F.nChunks] = nChunks;
-    this.i32[base + F.wantGrad] = wantGrad;
-    this.i32[base + F.counter] = 0;
-    this.f32[base + F.aeScale] = 2 / (rows * D);
-    this.f32[base + F.ccScale] = 2 / (rows * (L / 2));
-    this.f32[base + F.dynScale] = (2 * this.dynamicsWeight) / (rows * L);
+    this.block.set(PIXEL_CTX.rows, rows);
+    this.block.set(PIXEL_CTX.nChunks, nChunks);
+    this.block.set(PIXEL_CTX.wantGrad, wantGrad);
+    this.block.set(PIXEL_CTX.counter, 0);
+    this.block.set(PIXEL_CTX.aeScale, 2 / (rows * D));
+    this.block.set(PIXEL_CTX.ccScale, 2 / (rows * (L / 2)));
+    this.block.set(PIXEL_CTX.dynScale, (2 * this.dynamicsWeight) / (rows * L));
   }
 
   /** Adds the chunks' [ae, cc, dynamics] sums of squares (in chunk order). */

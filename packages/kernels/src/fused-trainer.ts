@@ -1,3 +1,5 @@
+import { MLP_CTX, MLP_CTX_BYTES, ModelKind } from './boundary.js';
+import { ContextBlock } from './context-block.js';
 import { KernelInputError } from './errors.js';
 import { RegionLayout, selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
@@ -46,45 +48,6 @@ export interface FusedTrainerOptions {
 // padded with zero units to the kernel's column block (exact: their weights stay zero).
 const TARGET_CHUNK_ROWS = 48;
 
-// Ctx field indices (4 bytes each), in native/fused-step.c's order.
-const F = {
-  kind: 0,
-  d: 1,
-  hp: 2,
-  nOut: 3,
-  nParams: 4,
-  rows: 5,
-  chunkRows: 6,
-  nChunks: 7,
-  counter: 8,
-  wantGrad: 9,
-  x: 10,
-  dx: 11,
-  idx: 12,
-  p: 13,
-  m: 14,
-  v: 15,
-  w2t: 16,
-  grads: 17,
-  lossPart: 18,
-  scratch: 19,
-  scratchFloats: 20,
-  lossScale: 21,
-  stepSize: 22,
-  bc2Sqrt: 23,
-  beta1: 24,
-  oneMinusBeta1: 25,
-  beta2: 26,
-  oneMinusBeta2: 27,
-  eps: 28,
-  weightDecay: 29,
-  self: 30,
-  rng: 31,
-  perm: 32,
-  permLen: 33,
-  nRows: 34,
-} as const;
-const CTX_BYTES = 35 * 4;
 const WEIGHT_NAMES = ['W1', 'b1', 'W2', 'b2', 'W3'];
 interface ChunkPlan {
   readonly chunkRows: number;
@@ -137,6 +100,7 @@ export class FusedTrainer extends KernelTrainer {
   private readonly f32: Float32Array;
   private readonly f64: Float64Array;
   private readonly ctx: number;
+  private readonly block: ContextBlock;
   private readonly plan: ChunkPlan;
   private readonly batchRows: number;
   private readonly nTrain: number;
@@ -239,7 +203,7 @@ export class FusedTrainer extends KernelTrainer {
     const scratchFloats = 3 * cr * d + 8 * cr * hp;
     const layout = new RegionLayout(engine.heapBase);
     const take = (bytes: number): number => layout.take(bytes);
-    const ctx = take(CTX_BYTES);
+    const ctx = take(MLP_CTX_BYTES);
     const ptr = {
       x: take(this.nTrain * d * 4),
       dx: take(this.nTrain * d * 4),
@@ -272,37 +236,33 @@ export class FusedTrainer extends KernelTrainer {
       this.f32.set(Float32Array.from(testX), ptr.tx / 4);
       this.f32.set(Float32Array.from(testDx), ptr.tdx / 4);
     }
-    const setI = (field: number, value: number): void => {
-      this.i32[ctx / 4 + field] = value;
-    };
-    const setF = (field: number, value: number): void => {
-      this.f32[ctx / 4 + field] = value;
-    };
-    setI(F.self, ctx);
-    setI(F.kind, kind === 'hnn' ? 0 : 1);
-    setI(F.d, d);
-    setI(F.hp, hp);
-    setI(F.nOut, nOut);
-    setI(F.nParams, this.nParams);
-    setI(F.chunkRows, cr);
-    setI(F.p, ptr.p);
-    setI(F.m, ptr.m);
-    setI(F.v, ptr.v);
-    setI(F.w2t, ptr.w2t);
-    setI(F.grads, ptr.grads);
-    setI(F.lossPart, ptr.lossPart);
-    setI(F.scratch, ptr.scratch);
-    setI(F.scratchFloats, scratchFloats);
-    setF(F.beta1, beta1);
-    setF(F.oneMinusBeta1, 1 - beta1);
-    setF(F.beta2, beta2);
-    setF(F.oneMinusBeta2, 1 - beta2);
-    setF(F.eps, epsilon);
-    setF(F.weightDecay, weightDecay);
-    setI(F.rng, ptr.rng);
-    setI(F.perm, ptr.perm);
-    setI(F.permLen, this.nTrain);
-    setI(F.nRows, this.nTrain);
+    const block = new ContextBlock(buffer, ctx);
+    this.block = block;
+    block.set(MLP_CTX.self, ctx);
+    block.set(MLP_CTX.kind, kind === 'hnn' ? ModelKind.MLP_HNN : ModelKind.MLP_BASELINE);
+    block.set(MLP_CTX.d, d);
+    block.set(MLP_CTX.hp, hp);
+    block.set(MLP_CTX.nOut, nOut);
+    block.set(MLP_CTX.nParams, this.nParams);
+    block.set(MLP_CTX.chunkRows, cr);
+    block.set(MLP_CTX.p, ptr.p);
+    block.set(MLP_CTX.m, ptr.m);
+    block.set(MLP_CTX.v, ptr.v);
+    block.set(MLP_CTX.w2t, ptr.w2t);
+    block.set(MLP_CTX.grads, ptr.grads);
+    block.set(MLP_CTX.lossPart, ptr.lossPart);
+    block.set(MLP_CTX.scratch, ptr.scratch);
+    block.set(MLP_CTX.scratchFloats, scratchFloats);
+    block.set(MLP_CTX.beta1, beta1);
+    block.set(MLP_CTX.oneMinusBeta1, 1 - beta1);
+    block.set(MLP_CTX.beta2, beta2);
+    block.set(MLP_CTX.oneMinusBeta2, 1 - beta2);
+    block.set(MLP_CTX.eps, epsilon);
+    block.set(MLP_CTX.weightDecay, weightDecay);
+    block.set(MLP_CTX.rng, ptr.rng);
+    block.set(MLP_CTX.perm, ptr.perm);
+    block.set(MLP_CTX.permLen, this.nTrain);
+    block.set(MLP_CTX.nRows, this.nTrain);
     this.ownBatches = minibatchSeed !== undefined && batchRows < this.nTrain;
     if (minibatchSeed !== undefined) this.region.rngSeed(ctx, minibatchSeed);
     this.setWeights(weights);
@@ -467,9 +427,8 @@ export class FusedTrainer extends KernelTrainer {
   applyAdam(): void {
     this.checkOpen();
     this.t += 1;
-    const base = this.ctx / 4;
-    this.f32[base + F.stepSize] = this.learningRate / (1 - this.beta1 ** this.t);
-    this.f32[base + F.bc2Sqrt] = Math.sqrt(1 - this.beta2 ** this.t);
+    this.block.set(MLP_CTX.stepSize, this.learningRate / (1 - this.beta1 ** this.t));
+    this.block.set(MLP_CTX.bc2Sqrt, Math.sqrt(1 - this.beta2 ** this.t));
     this.runner.reduce();
     this.runner.endStep(this.t);
   }
@@ -498,18 +457,15 @@ export class FusedTrainer extends KernelTrainer {
     wantGrad: number,
     nRows: number,
   ): number {
-    const base = this.ctx / 4;
-    const i32 = this.i32;
-    // Offsets are unsigned 32-bit in the kernel; Int32Array stores the same bits.
-    i32[base + F.nRows] = nRows;
-    i32[base + F.x] = x;
-    i32[base + F.dx] = dx;
-    i32[base + F.idx] = idx;
-    i32[base + F.rows] = rows;
-    i32[base + F.nChunks] = nChunks;
-    i32[base + F.wantGrad] = wantGrad;
-    i32[base + F.counter] = 0;
-    this.f32[base + F.lossScale] = 2 / (rows * this.inputDim);
+    this.block.set(MLP_CTX.nRows, nRows);
+    this.block.set(MLP_CTX.x, x);
+    this.block.set(MLP_CTX.dx, dx);
+    this.block.set(MLP_CTX.idx, idx);
+    this.block.set(MLP_CTX.rows, rows);
+    this.block.set(MLP_CTX.nChunks, nChunks);
+    this.block.set(MLP_CTX.wantGrad, wantGrad);
+    this.block.set(MLP_CTX.counter, 0);
+    this.block.set(MLP_CTX.lossScale, 2 / (rows * this.inputDim));
     this.runner.chunks();
     let sum = 0;
     const lp = this.ptr.lossPart / 8;

@@ -1,10 +1,11 @@
+import { KernelStatus } from './boundary.js';
 import { HnnKernelsError } from './errors.js';
 
 /** Thrown when the fused path cannot run or fails; train() then reports it as is. */
 export class FusedPathError extends HnnKernelsError {}
 
 /**
- * What the fused kernel's boundary refused (native/fused-step.c, "Boundary checks"), or, for
+ * What the fused kernel's boundary refused (native/kernel.h, "Boundary checks"), or, for
  * KERNEL_REGION_TOO_LARGE, a trainer whose memory region would exceed MAX_REGION_BYTES.
  */
 export type FusedKernelErrorCode =
@@ -27,21 +28,30 @@ export class FusedKernelError extends FusedPathError {
   }
 }
 
-// The kernel's negative return values (the enum beside K_BAD_CONTEXT in native/fused-step.c).
+// The kernel's negative return values (KernelStatus in src/boundary.ts, the K_* of native/boundary.h).
 const STATUS: Readonly<Record<number, readonly [FusedKernelErrorCode, string]>> = {
-  [-1]: [
+  [KernelStatus.BAD_CONTEXT]: [
     'KERNEL_BAD_CONTEXT',
     'the context offset is outside the region, or its self field differs',
   ],
-  [-2]: ['KERNEL_BAD_FIELD', 'a size field is out of range or disagrees with the others'],
-  [-3]: [
+  [KernelStatus.BAD_FIELD]: [
+    'KERNEL_BAD_FIELD',
+    'a size field is out of range or disagrees with the others',
+  ],
+  [KernelStatus.BAD_BUFFER]: [
     'KERNEL_BAD_BUFFER',
     'a buffer lies outside the region, is misaligned or overlaps another',
   ],
-  [-4]: ['KERNEL_BAD_THREAD', 'a thread id, slice number or slice count is out of range'],
-  [-5]: ['KERNEL_BAD_INDEX', 'a batch row index is outside the data set'],
-  [-6]: ['KERNEL_BAD_REGION', 'the address is not a live region of the native addon'],
-  [-7]: ['KERNEL_BAD_ARGUMENT', 'an argument is not an integer in range'],
+  [KernelStatus.BAD_THREAD]: [
+    'KERNEL_BAD_THREAD',
+    'a thread id, slice number or slice count is out of range',
+  ],
+  [KernelStatus.BAD_INDEX]: ['KERNEL_BAD_INDEX', 'a batch row index is outside the data set'],
+  [KernelStatus.BAD_REGION]: [
+    'KERNEL_BAD_REGION',
+    'the address is not a live region of the native addon',
+  ],
+  [KernelStatus.BAD_ARGUMENT]: ['KERNEL_BAD_ARGUMENT', 'an argument is not an integer in range'],
 };
 
 /** The error for a kernel status (< 0) returned by `call`. */

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NATIVE_PREBUILD_DIR, selectEngine } from './engines.js';
 import { FUSED_MANIFEST_URL, FUSED_WASM_URL } from './fused-module.js';
+
+/** The C sources and headers in native/, as 'native/<name>', sorted. */
+function nativeSources(): string[] {
+  return readdirSync(new URL('../native/', import.meta.url))
+    .filter((f) => f.endsWith('.c') || f.endsWith('.h'))
+    .map((f) => `native/${f}`)
+    .sort();
+}
 
 describe('the committed fused-step.wasm', () => {
   it('is built from the committed source (hashes recorded by scripts/build-wasm.mjs)', () => {
@@ -11,10 +19,11 @@ describe('the committed fused-step.wasm', () => {
       wasmSha256: string;
     };
     const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-    expect(manifest.sources.map((s) => s.file).sort()).toEqual([
-      'native/fused-pixel.c',
-      'native/fused-step.c',
-    ]);
+    // Every C file of native/ but the Node-API wrapper: a file the build reads but the manifest
+    // does not hash could change without a rebuild.
+    expect(manifest.sources.map((s) => s.file).sort()).toEqual(
+      nativeSources().filter((f) => f !== 'native/addon.c'),
+    );
     for (const { file, sha256: expected } of manifest.sources) {
       const source = readFileSync(new URL(`../${file}`, import.meta.url));
       expect(sha256(source), `${file} changed: run pnpm --filter @hnn/kernels build:wasm`).toBe(
@@ -46,6 +55,7 @@ describe('the committed native prebuilds', () => {
         `${file} changed: run pnpm --filter @hnn/kernels build:native`,
       ).toBe(expected);
     }
+    expect(manifest.sources.map((s) => s.file).sort()).toEqual(nativeSources());
     expect(manifest.binaries.map((b) => b.file).sort()).toEqual([
       'prebuilds/linux-x64/fused-step-avx2.node',
       'prebuilds/linux-x64/fused-step-avx512.node',
