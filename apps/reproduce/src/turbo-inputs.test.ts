@@ -53,7 +53,7 @@ describe("turbo's reproduce hash", () => {
     let previous = reproduceHash();
     for (const file of [
       'packages/kernels/native/fused-step.c',
-      'packages/kernels/prebuilds/linux-x64/fused-step-avx512.node',
+      'packages/kernels/prebuilds/linux-x64/node.napi.glibc.avx512.node',
       'packages/kernels/wasm/fused-step.wasm',
       'packages/datasets/src/systems.ts',
     ]) {

@@ -54,7 +54,7 @@ export interface PixelTrainOptions {
   /** Report (and score a test minibatch) every this many steps and at the last (default 200). */
   readonly progressEvery?: number;
   /**
-   * 'auto' (default, or env HNN_FAST_PATH): @hnn/core's fused pixel kernel (native addon, else
+   * 'auto' (default, or env HNN_FAST_PATH): @hnn/kernels' fused pixel kernel (native addon, else
    * WebAssembly) for models built by createPixelModel; 'native' / 'wasm': only that engine;
    * 'off': TensorFlow.js ops. Same minibatches and loss either way; see `fastPath` in the result.
    */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the optional Node-API addon prebuilds/linux-x64/fused-step-{avx2,avx512}.node from
+// Builds the optional Node-API addon prebuilds/linux-x64/node.napi.glibc.{avx2,avx512}.node from
 // native/addon.c (which includes native/kernels.c) with clang and the Node headers (Debian:
 // `apt-get install -y clang-14`; the headers come with Debian's nodejs package, or set
 // NODE_INCLUDE=/path/to/include/node), and records
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { findTool, KERNEL_SOURCES, sha256 } from './build-tools.mjs';
+import { addonFile, findTool, KERNEL_SOURCES, sha256 } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sources = ['native/addon.c', ...KERNEL_SOURCES].map((file) => join(root, file));
@@ -48,7 +48,7 @@ if (clang === undefined || !existsSync(join(include, 'node_api.h'))) {
 mkdirSync(outDir, { recursive: true });
 /** @param {Buffer} buffer */
 const binaries = VARIANTS.map(({ name, march }) => {
-  const file = join(outDir, `fused-step-${name}.node`);
+  const file = join(outDir, addonFile(name));
   const flags = [`-march=${march}`, ...FLAGS];
   execFileSync(clang.name, [...flags, '-o', file, sources[0] ?? ''], { stdio: 'inherit' });
   const bytes = readFileSync(file);

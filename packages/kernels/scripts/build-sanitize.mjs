@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { findTool } from './build-tools.mjs';
+import { addonFile, findTool } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SANITIZE_DIR = join(root, '.cache', 'sanitize');
@@ -47,7 +47,7 @@ for (const [name, march] of [
   ['avx2', 'x86-64-v3'],
   ['avx512', 'x86-64-v4'],
 ]) {
-  const file = join(SANITIZE_DIR, `fused-step-${name}.node`);
+  const file = join(SANITIZE_DIR, addonFile(name));
   execFileSync(
     clang.name,
     [`-march=${march}`, ...FLAGS, '-o', file, join(root, 'native', 'addon.c')],
@@ -57,4 +57,4 @@ for (const [name, march] of [
 const runtime = execFileSync(clang.name, ['-print-file-name=libclang_rt.asan-x86_64.so'], {
   encoding: 'utf8',
 }).trim();
-console.log(`built ${SANITIZE_DIR}/fused-step-{avx2,avx512}.node; runtime ${runtime}`);
+console.log(`built ${SANITIZE_DIR}/${addonFile('{avx2,avx512}')}; runtime ${runtime}`);

@@ -36,6 +36,13 @@ export const KERNEL_SOURCES = [
 ];
 
 /**
+ * File name of the addon built for an x86-64 level (`avx2`, `avx512`), in prebuildify's naming:
+ * runtime, Node-API, C library, then this package's instruction-set tag (src/prebuilds.ts).
+ * @param {string} isa
+ */
+export const addonFile = (isa) => `node.napi.glibc.${isa}.node`;
+
+/**
  * Hex SHA-256 of some bytes (the manifests pin sources and binaries with it).
  * @param {import('node:crypto').BinaryLike} buffer
  * @returns {string}

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BlockQuery } from './boundary.js';
+import { choosePrebuild, hostLibc, listAddons, parsePrebuildName } from './prebuilds.js';
+import type { Isa } from './prebuilds.js';
 import { instantiateFused, loadFusedModule, sharedMemory } from './fused-module.js';
 import type { FusedExports } from './fused-module.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
@@ -9,8 +11,9 @@ import { FusedKernelError, checkKernel, checkKernelArgument } from './kernel-err
 
 /**
  * Where the fused kernel (native/kernels.c) runs:
- * - 'native-avx512' / 'native-avx2': the prebuilt Node-API addon for linux-x64 (prebuilds/),
- *   chosen by the CPU's features; optional.
+ * - 'native-avx512' / 'native-avx2': the prebuilt Node-API addon for linux-x64
+ *   (prebuilds/linux-x64/node.napi.glibc.{avx512,avx2}.node), chosen by the CPU's features;
+ *   optional.
  * - 'wasm-simd': the WebAssembly SIMD128 build (wasm/), which runs wherever Node does.
  */
 export type EngineName = 'native-avx512' | 'native-avx2' | 'wasm-simd';
@@ -121,11 +124,16 @@ function layoutArgs(args: readonly number[]): void {
   args.forEach((v, i) => intArg(`pixelLayout argument ${i}`, v));
 }
 
-export const NATIVE_PREBUILD_DIR = new URL('../prebuilds/linux-x64/', import.meta.url);
+/** This platform's prebuilds: prebuilds/<platform>-<arch>/ (see src/prebuilds.ts). */
+export const NATIVE_PREBUILD_DIR = new URL(
+  `../prebuilds/${process.platform}-${process.arch}/`,
+  import.meta.url,
+);
 
 /**
  * Where the addon is loaded from: NATIVE_PREBUILD_DIR, or the directory in HNN_NATIVE_ADDON_DIR
- * (the sanitizer build of scripts/build-sanitize.mjs, for `pnpm --filter @hnn/kernels test:sanitize`).
+ * (the sanitizer build of scripts/build-sanitize.mjs, for `pnpm --filter @hnn/kernels test:sanitize`),
+ * which holds files named the same way.
  */
 function nativeAddonDir(): URL {
   const dir = process.env.HNN_NATIVE_ADDON_DIR;
@@ -175,27 +183,39 @@ let wasmOutcome: Outcome | undefined;
 function loadNative(): Outcome {
   if (nativeOutcome !== undefined) return nativeOutcome;
   nativeOutcome = (() => {
-    if (process.platform !== 'linux' || process.arch !== 'x64') {
+    const dir = nativeAddonDir();
+    const files = listAddons(dir);
+    if (files.length === 0) {
       return { error: `no native prebuild for ${process.platform}-${process.arch}` };
     }
-    const flags = cpuFlags();
-    if (flags === undefined) return { error: 'cannot read /proc/cpuinfo' };
+    // The two x86-64 builds need every flag of their level; elsewhere there is no such build yet.
+    const flags = process.arch === 'x64' ? cpuFlags() : undefined;
+    if (process.arch === 'x64' && flags === undefined)
+      return { error: 'cannot read /proc/cpuinfo' };
+    const has = (level: readonly string[]): boolean => level.every((f) => flags?.has(f));
     // HNN_NATIVE_ISA=avx2 keeps an AVX-512 machine on the AVX2 build (to test or compare it).
     const capped = process.env.HNN_NATIVE_ISA === 'avx2';
-    const isa =
-      !capped && X86_64_V4.every((f) => flags.has(f))
-        ? 'avx512'
-        : X86_64_V3.every((f) => flags.has(f))
-          ? 'avx2'
-          : undefined;
-    if (isa === undefined) return { error: 'the CPU lacks AVX2/FMA' };
-    const path = fileURLToPath(new URL(`fused-step-${isa}.node`, nativeAddonDir()));
+    const isas: Isa[] = [];
+    if (!capped && has(X86_64_V4)) isas.push('avx512');
+    if (has(X86_64_V3)) isas.push('avx2');
+    const libc = hostLibc();
+    const file = choosePrebuild(files, { libc, isas });
+    if (file === undefined) {
+      return {
+        error:
+          `no prebuild in ${fileURLToPath(dir)} fits this machine (` +
+          `CPU: ${isas.length > 0 ? isas.join(', ') : 'no AVX2/FMA'}; libc: ${libc ?? 'none'})`,
+      };
+    }
+    const isa = parsePrebuildName(file)?.isa;
+    const path = fileURLToPath(new URL(file, dir));
     let addon: Addon;
     try {
       addon = createRequire(import.meta.url)(path) as Addon;
     } catch (error) {
       return { error: `native addon unavailable: ${describe(error)}` };
     }
+    if (isa === undefined) return { error: `${file} names no instruction set` };
     const name: EngineName = isa === 'avx512' ? 'native-avx512' : 'native-avx2';
     const engine: Engine = {
       name,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NATIVE_PREBUILD_DIR, selectEngine } from './engines.js';
+import { selectEngine } from './engines.js';
 import { FUSED_MANIFEST_URL, FUSED_WASM_URL } from './fused-module.js';
 
 /** The C sources and headers in native/, as 'native/<name>', sorted. */
@@ -42,7 +42,7 @@ describe('the committed fused-step.wasm', () => {
 describe('the committed native prebuilds', () => {
   it('are built from the committed sources (hashes recorded by scripts/build-native.mjs)', () => {
     const manifest = JSON.parse(
-      readFileSync(new URL('manifest.json', NATIVE_PREBUILD_DIR), 'utf8'),
+      readFileSync(new URL('../prebuilds/linux-x64/manifest.json', import.meta.url), 'utf8'),
     ) as {
       sources: { file: string; sha256: string }[];
       binaries: { file: string; sha256: string }[];
@@ -57,8 +57,8 @@ describe('the committed native prebuilds', () => {
     }
     expect(manifest.sources.map((s) => s.file).sort()).toEqual(nativeSources());
     expect(manifest.binaries.map((b) => b.file).sort()).toEqual([
-      'prebuilds/linux-x64/fused-step-avx2.node',
-      'prebuilds/linux-x64/fused-step-avx512.node',
+      'prebuilds/linux-x64/node.napi.glibc.avx2.node',
+      'prebuilds/linux-x64/node.napi.glibc.avx512.node',
     ]);
   });
 });
