@@ -168,7 +168,7 @@ static inline int plan_ok(int64_t cr, int64_t nChunks, int64_t rows) {
 
 /* Always inlined: the argument structs below then live in registers. A struct in memory would sit
  * on WebAssembly's shadow stack, which the threads share (scripts/build-wasm.mjs refuses such a
- * build). */
+ * build). linalg.c's struct-taking passes are such wrappers of positional ones (it says why). */
 #define INLINE_ALWAYS static inline __attribute__((always_inline))
 
 /*

@@ -129,10 +129,9 @@ static void narrow_out(const float *h, const float *wT, const float *b, float *z
 }
 
 /* HNN forward: h1, h2, g2 = w3 s2, u1 = g2 W2^T, g1 = u1 s1 and gx = dH/dx = g1 W1^T (nr x d). */
-INLINE_ALWAYS void hnn_forward(const float *x, int d, int hp, int nr, const MlpWeights *w,
-                               const MlpBuffers *buf, float *gx) {
-  const float *w1 = w->w1, *b1 = w->b1, *w2 = w->w2, *b2 = w->b2, *w3 = w->w3, *w2t = w->w2t;
-  float *h1 = buf->h1, *h2 = buf->h2, *g2 = buf->g2, *u1 = buf->u1, *g1 = buf->g1;
+__attribute__((noinline)) static void hnn_forward_args(const float *x, int d, int hp, const float *w1, const float *b1,
+                        const float *w2, const float *b2, const float *w3, const float *w2t,
+                        int nr, float *h1, float *h2, float *g2, float *u1, float *g1, float *gx) {
   const int cnt = nr * hp;
   small_layer(x, d, w1, b1, h1, nr, hp, 1);
   gemm_nn(h1, w2, h2, b2, nr, hp, hp, 1);
@@ -155,12 +154,11 @@ INLINE_ALWAYS void hnn_forward(const float *x, int d, int hp, int nr, const MlpW
  * gW2, gb2 (gb2s), gw3, and leaves d loss / d (x W1 + b1) in hb1. g1 is only read first, so it may
  * share memory with gb2 or a2.
  */
-INLINE_ALWAYS void hnn_backward(const float *x, const float *e, int d, int hp, int nr,
-                                const MlpWeights *w, const MlpBuffers *buf, const MlpGrads *g) {
-  const float *w1 = w->w1, *w2 = w->w2, *w3 = w->w3, *w2t = w->w2t;
-  const float *h1 = buf->h1, *h2 = buf->h2, *g2 = buf->g2, *u1 = buf->u1, *g1 = buf->g1;
-  float *ub1 = buf->ub1, *gb2 = buf->gb2, *a2 = buf->a2, *hb1 = buf->hb1;
-  float *gw1 = g->w1, *gb1 = g->b1, *gw2 = g->w2, *gb2s = g->b2, *gw3 = g->w3;
+__attribute__((noinline)) static void hnn_backward_args(const float *x, const float *e, int d, int hp, const float *w1,
+                         const float *w2, const float *w3, const float *w2t, int nr,
+                         const float *h1, const float *h2, const float *g2, const float *u1,
+                         const float *g1, float *ub1, float *gb2, float *a2, float *hb1,
+                         float *gw1, float *gb1, float *gw2, float *gb2s, float *gw3) {
   const int cnt = nr * hp;
   /* gW1 = e^T g1 (first half of W1's gradient; the x^T a1 part is added at the end). */
   for (int i = 0; i < d; i++)
@@ -210,12 +208,10 @@ INLINE_ALWAYS void hnn_backward(const float *x, const float *e, int d, int hp, i
  * Baseline backward from e = d loss / d output (nr x nOut): writes gW1, gb1, gW2, gb2, gW3^T and
  * leaves d loss / d (x W1 + b1) in hb1.
  */
-INLINE_ALWAYS void baseline_backward(const float *x, const float *e, int d, int hp, int nOut,
-                                     int nr, const MlpWeights *w, const MlpBuffers *buf,
-                                     const MlpGrads *g) {
-  const float *w3t = w->w3, *w2t = w->w2t, *h1 = buf->h1, *h2 = buf->h2;
-  float *a2 = buf->a2, *hb1 = buf->hb1;
-  float *gw1 = g->w1, *gb1 = g->b1, *gw2 = g->w2, *gb2 = g->b2, *gw3t = g->w3;
+__attribute__((noinline)) static void baseline_backward_args(const float *x, const float *e, int d, int hp, int nOut,
+                              const float *w3t, const float *w2t, int nr, const float *h1,
+                              const float *h2, float *a2, float *hb1, float *gw1, float *gb1,
+                              float *gw2, float *gb2, float *gw3t) {
   const int cnt = nr * hp;
   /* gW3^T (nOut x hp) = e^T h2. */
   for (int o = 0; o < nOut; o++)
@@ -245,6 +241,34 @@ INLINE_ALWAYS void baseline_backward(const float *x, const float *e, int d, int 
     vstore(hb1 + k, vload(hb1 + k) * (1.0f - h * h));
   }
   small_layer_grad(x, d, hp, hb1, gw1, gb1, nr, 0);
+}
+
+/*
+ * The passes above as callers use them: MlpWeights / MlpBuffers / MlpGrads (kernel.h) instead of
+ * 16-23 positional pointers. Always inlined, so the structs never reach memory (WebAssembly's
+ * shadow stack, which the threads share). The positional functions above stay separate, never
+ * inlined, as clang compiled them before the structs came: with the passes inlined into both
+ * callers the module grew from 65.6 to 76.9 KB and A/B timings of the WebAssembly MLP HNN and
+ * pixel steps ran 8-14% slower (a loaded machine; the native builds showed no difference).
+ */
+INLINE_ALWAYS void hnn_forward(const float *x, int d, int hp, int nr, const MlpWeights *w,
+                               const MlpBuffers *buf, float *gx) {
+  hnn_forward_args(x, d, hp, w->w1, w->b1, w->w2, w->b2, w->w3, w->w2t, nr, buf->h1, buf->h2,
+                   buf->g2, buf->u1, buf->g1, gx);
+}
+
+INLINE_ALWAYS void hnn_backward(const float *x, const float *e, int d, int hp, int nr,
+                                const MlpWeights *w, const MlpBuffers *buf, const MlpGrads *g) {
+  hnn_backward_args(x, e, d, hp, w->w1, w->w2, w->w3, w->w2t, nr, buf->h1, buf->h2, buf->g2,
+                    buf->u1, buf->g1, buf->ub1, buf->gb2, buf->a2, buf->hb1, g->w1, g->b1, g->w2,
+                    g->b2, g->w3);
+}
+
+INLINE_ALWAYS void baseline_backward(const float *x, const float *e, int d, int hp, int nOut,
+                                     int nr, const MlpWeights *w, const MlpBuffers *buf,
+                                     const MlpGrads *g) {
+  baseline_backward_args(x, e, d, hp, nOut, w->w3, w->w2t, nr, buf->h1, buf->h2, buf->a2,
+                         buf->hb1, g->w1, g->b1, g->w2, g->b2, g->w3);
 }
 
 /*
