@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // turbo replays `reproduce` from its cache when the task's hash is unchanged, so every file a
-// result depends on must be in the hash: core's C sources and prebuilt binaries included (they
+// result depends on must be in the hash: @hnn/kernels' C sources and prebuilt binaries included (they
 // once were not: a kernel edit replayed results computed with the old kernel).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
@@ -52,9 +52,9 @@ describe("turbo's reproduce hash", () => {
   it('changes when a kernel source, a prebuilt addon or the wasm module changes', () => {
     let previous = reproduceHash();
     for (const file of [
-      'packages/core/native/fused-step.c',
-      'packages/core/prebuilds/linux-x64/fused-step-avx512.node',
-      'packages/core/wasm/fused-step.wasm',
+      'packages/kernels/native/fused-step.c',
+      'packages/kernels/prebuilds/linux-x64/node.napi.glibc.avx512.node',
+      'packages/kernels/wasm/fused-step.wasm',
       'packages/datasets/src/systems.ts',
     ]) {
       appendFileSync(join(copy, file), '\n');

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { FusedPixelTrainer, fusedPixelUnsupportedReason, initBackend } from '@hnn/core';
-import type { FusedPixelTrainerOptions } from '@hnn/core';
+import { initBackend } from '@hnn/core';
+import { FusedPixelTrainer, fusedPixelUnsupportedReason } from '@hnn/kernels';
+import type { FusedPixelTrainerOptions } from '@hnn/kernels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pixelLoss } from './pixel-loss.js';
 import { createPixelModel } from './pixel-model.js';
@@ -13,7 +14,7 @@ import {
   uniformRows,
 } from './test-utils/float64-loss.js';
 
-// The fused kernel (core's native/fused-pixel.c) against the two references this package owns:
+// The fused kernel (@hnn/kernels' native/fused-pixel.c) against the two references this package owns:
 // float64 finite differences of the loss and the TensorFlow.js model's own gradients. Float32
 // arithmetic in a different order than TensorFlow.js: the same ~1e-7..1e-6 relative error as the
 // tfjs-vs-float64 test (gradients.test.ts), so the same tolerance, 1e-5, applies; a wrong path

@@ -76,7 +76,7 @@ export interface PixelModel {
   dispose(): void;
 }
 
-// Models built by createPixelModel: exactly the architecture @hnn/core's fused pixel kernel
+// Models built by createPixelModel: exactly the architecture @hnn/kernels' fused pixel kernel
 // computes, so trainPixelModel may train them with it.
 const fusable = new WeakSet<PixelModel>();
 

@@ -2,14 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import {
   Adam,
   fastPathPreference,
-  FusedPixelTrainer,
-  fusedPixelUnsupportedReason,
   getBackendInfo,
   initBackend,
   InvalidInputError,
   TrainingDivergedError,
 } from '@hnn/core';
 import type { BackendName, FastPathName, FastPathPreference } from '@hnn/core';
+import { FusedPixelTrainer, fusedPixelUnsupportedReason } from '@hnn/kernels';
 import { RandomState } from '@hnn/random';
 import { checkSplit, gatherRows } from './data.js';
 import type { PixelSplit } from './data.js';
@@ -55,7 +54,7 @@ export interface PixelTrainOptions {
   /** Report (and score a test minibatch) every this many steps and at the last (default 200). */
   readonly progressEvery?: number;
   /**
-   * 'auto' (default, or env HNN_FAST_PATH): @hnn/core's fused pixel kernel (native addon, else
+   * 'auto' (default, or env HNN_FAST_PATH): @hnn/kernels' fused pixel kernel (native addon, else
    * WebAssembly) for models built by createPixelModel; 'native' / 'wasm': only that engine;
    * 'off': TensorFlow.js ops. Same minibatches and loss either way; see `fastPath` in the result.
    */

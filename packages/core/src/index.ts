@@ -27,20 +27,10 @@ export {
 } from './errors.js';
 export { fastPathAvailable } from './fast/fast-path.js';
 export type { FastPathName, FastPathPreference } from './fast/fast-path.js';
-export { FusedKernelError, FusedPathError, FusedTrainer } from './fast/fused-trainer.js';
-export type {
-  FusedKernelErrorCode,
-  FusedPathName,
-  FusedTrainerOptions,
-} from './fast/fused-trainer.js';
-export { MAX_REGION_BYTES } from './fast/engines.js';
-export { FusedPixelTrainer, fusedPixelUnsupportedReason } from './fast/fused-pixel-trainer.js';
-export type {
-  FusedPixelTrainerOptions,
-  PixelLossValues as FusedPixelLossValues,
-  PixelModelSizes,
-  PixelRows,
-} from './fast/fused-pixel-trainer.js';
+// train() throws these when the fused path fails; re-exported so callers need not import
+// @hnn/kernels to catch them.
+export { FusedKernelError, FusedPathError } from '@hnn/kernels';
+export type { FusedKernelErrorCode, FusedPathName } from '@hnn/kernels';
 export { fastPathPreference } from './fast/fast-path.js';
 export { float64DirectField, float64HamiltonianField } from './float64.js';
 export type { Float64Dynamics, Float64MlpWeights } from './float64.js';

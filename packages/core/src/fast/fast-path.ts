@@ -1,8 +1,7 @@
 import type { DynamicsModel } from '../dynamics-model.js';
 import { InvalidInputError } from '../errors.js';
-import { selectEngine } from './engines.js';
-import type { EngineChoice } from './engines.js';
-import type { FusedPathName } from './fused-trainer.js';
+import { selectEngine } from '@hnn/kernels';
+import type { EngineChoice, FusedPathName } from '@hnn/kernels';
 
 /** What ran a training: a fused kernel (engine and threads), or 'none' (TensorFlow.js ops). */
 export type FastPathName = FusedPathName | 'none';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBaseline } from '../baseline.js';
 import { createHnn } from '../hnn.js';
 import { randomBatch, relativeError } from '../test-utils/finite-difference.js';
-import { selectEngine } from './engines.js';
+import { selectEngine } from '@hnn/kernels';
 
 const saved = process.env.HNN_FAST_PATH;
 afterEach(() => {

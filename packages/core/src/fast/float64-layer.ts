@@ -1,21 +1,12 @@
-import { selectEngine } from './engines.js';
+import { float64LayerKernel as kernelFor } from '@hnn/kernels';
+import type { Float64LayerKernel } from '@hnn/kernels';
 import { fastPathPreference } from './fast-path.js';
 
-/** A dense float64 layer's two products on the fused kernel's engine (native or wasm SIMD). */
-export interface Float64LayerKernel {
-  /** a = b + h W for one state (h: nIn, a: nOut). */
-  affine(h: Float64Array, a: Float64Array): void;
-  /** out = W g: the input gradient (g: nOut, out: nIn). */
-  matVec(g: Float64Array, out: Float64Array): void;
-}
-
-// Below this many weights the per-call overhead outweighs the SIMD products.
-const MIN_WEIGHTS = 4096;
+export type { Float64LayerKernel } from '@hnn/kernels';
 
 /**
- * The layer's products on the fastest engine that loads, for large layers (the paper's
- * 200 x 200), unless HNN_FAST_PATH=0; undefined otherwise (the caller keeps its scalar loops).
- * Results equal the scalar loops' up to summation order (relative ~1e-16).
+ * @hnn/kernels' float64 layer products on the engine HNN_FAST_PATH allows, or undefined (the
+ * caller keeps its scalar loops) when it is 0/off, no engine loads or the layer is small.
  */
 export function float64LayerKernel(
   w: Float64Array,
@@ -23,41 +14,7 @@ export function float64LayerKernel(
   nIn: number,
   nOut: number,
 ): Float64LayerKernel | undefined {
-  if (nIn * nOut < MIN_WEIGHTS) return undefined;
   const { preference } = fastPathPreference(undefined);
   if (preference === 'off') return undefined;
-  const selected = selectEngine(preference);
-  if ('error' in selected) return undefined;
-  const engine = selected.engine;
-  const align = (n: number): number => Math.ceil(n / 64) * 64;
-  const start = align(engine.heapBase);
-  const ctxAffine = start;
-  const ctxMatVec = start + 32;
-  const wOff = start + 64;
-  const bOff = align(wOff + nIn * nOut * 8);
-  const hOff = align(bOff + nOut * 8);
-  const outOff = align(hOff + Math.max(nIn, nOut) * 8);
-  const region = engine.create(align(outOff + Math.max(nIn, nOut) * 8));
-  const f64 = new Float64Array(region.buffer);
-  const i32 = new Int32Array(region.buffer);
-  f64.set(w, wOff / 8);
-  if (b !== undefined) f64.set(b, bOff / 8);
-  // Ctx64: op, nIn, nOut, w, b, h, out, self.
-  i32.set([0, nIn, nOut, wOff, bOff, hOff, outOff, ctxAffine], ctxAffine / 4);
-  i32.set([1, nIn, nOut, wOff, bOff, hOff, outOff, ctxMatVec], ctxMatVec / 4);
-  const h = f64.subarray(hOff / 8, hOff / 8 + Math.max(nIn, nOut));
-  const outAffine = f64.subarray(outOff / 8, outOff / 8 + nOut);
-  const outMatVec = f64.subarray(outOff / 8, outOff / 8 + nIn);
-  return {
-    affine(hIn, a) {
-      h.set(hIn.length === nIn ? hIn : hIn.subarray(0, nIn));
-      region.f64Product(ctxAffine);
-      a.set(outAffine);
-    },
-    matVec(g, out) {
-      h.set(g.length === nOut ? g : g.subarray(0, nOut));
-      region.f64Product(ctxMatVec);
-      out.set(outMatVec);
-    },
-  };
+  return kernelFor(w, b, nIn, nOut, preference);
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { RandomState } from '@hnn/random';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +16,8 @@ import {
 } from '../test-utils/finite-difference.js';
 import { train } from '../train.js';
 import { fastPathAvailable } from './fast-path.js';
-import { NATIVE_PREBUILD_DIR, overrideEnginesForTesting, selectEngine } from './engines.js';
-import type { EngineChoice } from './engines.js';
-import { FUSED_MANIFEST_URL, FUSED_WASM_URL } from './fused-module.js';
+import { overrideEnginesForTesting, selectEngine } from '@hnn/kernels';
+import type { EngineChoice } from '@hnn/kernels';
 import { FusedTrainer } from './fused-trainer.js';
 import { springData } from '../test-utils/spring-data.js';
 
@@ -78,55 +75,6 @@ function trainerFor(
     weightDecay: extra.weightDecay ?? 0,
   });
 }
-
-describe('the committed fused-step.wasm', () => {
-  it('is built from the committed source (hashes recorded by scripts/build-wasm.mjs)', () => {
-    const manifest = JSON.parse(readFileSync(FUSED_MANIFEST_URL, 'utf8')) as {
-      sources: { file: string; sha256: string }[];
-      wasmSha256: string;
-    };
-    const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-    expect(manifest.sources.map((s) => s.file).sort()).toEqual([
-      'native/fused-pixel.c',
-      'native/fused-step.c',
-    ]);
-    for (const { file, sha256: expected } of manifest.sources) {
-      const source = readFileSync(new URL(`../../${file}`, import.meta.url));
-      expect(sha256(source), `${file} changed: run pnpm --filter @hnn/core build:wasm`).toBe(
-        expected,
-      );
-    }
-    expect(sha256(readFileSync(FUSED_WASM_URL))).toBe(manifest.wasmSha256);
-  });
-
-  it('loads here', () => {
-    expect(fastPathAvailable()).toBe(true);
-    expect(ENGINES).toContain('wasm');
-  });
-});
-
-describe('the committed native prebuilds', () => {
-  it('are built from the committed sources (hashes recorded by scripts/build-native.mjs)', () => {
-    const manifest = JSON.parse(
-      readFileSync(new URL('manifest.json', NATIVE_PREBUILD_DIR), 'utf8'),
-    ) as {
-      sources: { file: string; sha256: string }[];
-      binaries: { file: string; sha256: string }[];
-    };
-    const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-    const root = new URL('../../', import.meta.url);
-    for (const { file, sha256: expected } of [...manifest.sources, ...manifest.binaries]) {
-      expect(
-        sha256(readFileSync(new URL(file, root))),
-        `${file} changed: run pnpm --filter @hnn/core build:native`,
-      ).toBe(expected);
-    }
-    expect(manifest.binaries.map((b) => b.file).sort()).toEqual([
-      'prebuilds/linux-x64/fused-step-avx2.node',
-      'prebuilds/linux-x64/fused-step-avx512.node',
-    ]);
-  });
-});
 
 describe.each(ENGINES)('fused gradients (%s)', (engine) => {
   // hidden 20 is padded with zero units inside; 100 rows span several chunks and a padded one.

@@ -27,7 +27,7 @@ const cpuHasAvx2 =
 
 describe.skipIf(!cpuHasAvx2)('the AVX2 native build (linux-x64 with AVX2)', () => {
   it('loads and gives the same gradients as float64 finite differences', async () => {
-    const { selectEngine } = await import('./engines.js');
+    const { selectEngine } = await import('@hnn/kernels');
     const selected = selectEngine('native');
     if (!('engine' in selected)) throw new Error(`the AVX2 addon did not load: ${selected.error}`);
     expect(selected.engine.name).toBe('native-avx2');
