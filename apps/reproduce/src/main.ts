@@ -3,10 +3,19 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@hnn/core';
 import { CacheDirError, ensureCacheDir } from '@hnn/datasets';
-import { renderTable1Markdown, type Table1Row } from '@hnn/eval';
+import { renderTable1Markdown, type Table1, type Table1Row } from '@hnn/eval';
 import { USAGE, parseReproduceArgs, type ImplementedTask } from './args.js';
+import { saveBeyondRows } from './beyond/results.js';
+import {
+  BEYOND_SPECS,
+  isBeyondTask,
+  runBeyondTask,
+  type BeyondArtifacts,
+  type BeyondRow,
+} from './beyond/run.js';
 import { UsageError } from './errors.js';
 import type { PixelArtifacts, VectorFieldArtifacts } from './figures/artifacts.js';
+import { beyondFigures } from './figures/beyond-figures.js';
 import { pixelFigures } from './figures/pixel-figures.js';
 import { seedStripFigures } from './figures/seed-strips.js';
 import { vectorFieldFigures } from './figures/vector-field-figures.js';
@@ -24,6 +33,8 @@ import { describeFailure, exitCode, formatSummary, type Outcome } from './summar
 import { TASKS } from './tasks.js';
 
 const QUICK_STEPS = 200;
+
+const EMPTY_TABLE1: Table1 = { backend: '', seeds: [], generatedAt: '', rows: [] };
 
 /** Tasks whose data goes through the HNN_CACHE_DIR cache. */
 const CACHED_TASKS: readonly ImplementedTask[] = ['two-body', 'three-body', 'pixel-pendulum'];
@@ -96,7 +107,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return [gif, ...written.flatMap((f) => f.files)];
     });
 
+  const onBeyondTrained = (a: BeyondArtifacts) =>
+    drawFigures(a.task, async () => (await beyondFigures(a, figuresDir)).flatMap((f) => f.files));
+
   const rows: Table1Row[] = [];
+  const beyondRows: BeyondRow[] = [];
   const outcomes: Outcome[] = [];
   // turbo runs this in apps/reproduce; relative paths mean the repository root, where the
   // command is typed. An empty --real-pendulum-data stays empty (resolving it would name the
@@ -117,6 +132,28 @@ async function main(argv: readonly string[]): Promise<number> {
         // Again before each task: another run may have broken the table in the meantime, and a
         // task whose row cannot be saved is better not trained.
         await checkResultsDir(outDir);
+        if (isBeyondTask(id)) {
+          // The D-HNN follow-up's tasks: three models each, saved to beyond.json, not Table 1.
+          const beyond = await runBeyondTask(id, {
+            steps: options.steps ?? (options.quick ? QUICK_STEPS : BEYOND_SPECS[id].steps),
+            seed,
+            backend: backend.name,
+            biasInit: options.biasInit,
+            realPendulumPath,
+            explicit: options.tasksExplicit,
+            log,
+            ...(figures ? { onTrained: onBeyondTrained } : {}),
+          });
+          if ('skip' in beyond) {
+            log(`${label}: skipped — ${beyond.skip}`);
+            outcomes.push({ task: id, ...seedField, status: 'skipped', reason: beyond.skip });
+            continue;
+          }
+          await saveBeyondRows(outDir, [beyond]);
+          beyondRows.push(beyond);
+          outcomes.push({ task: id, ...seedField, status: 'ran' });
+          continue;
+        }
         let row: Table1Row;
         if (id === 'pixel-pendulum') {
           row = await runPixelTask({
@@ -168,16 +205,19 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
 
-  if (rows.length > 0) {
-    log('\nTable 1 (ours beside the paper):\n');
-    log(renderTable1Markdown({ rows }));
-    log(`wrote ${join(outDir, 'table1.json')} and table1.md`);
+  if (rows.length > 0 || beyondRows.length > 0) {
+    if (rows.length > 0) {
+      log('\nTable 1 (ours beside the paper):\n');
+      log(renderTable1Markdown({ rows }));
+      log(`wrote ${join(outDir, 'table1.json')} and table1.md`);
+    }
+    if (beyondRows.length > 0) log(`wrote ${join(outDir, 'beyond.json')}`);
     try {
-      // Under the lock, from the table as saved (other runs' rows included).
+      // Under the lock, from the tables as saved (other runs' rows included).
       const report = await withResultsLock(outDir, async () => {
-        const table = await readTable1(join(outDir, 'table1.json'));
-        if (table === null) return null;
-        if (options.figures)
+        // A run of only the beyond tasks into a fresh directory has no Table 1 yet.
+        const table = (await readTable1(join(outDir, 'table1.json'))) ?? EMPTY_TABLE1;
+        if (options.figures && table.rows.length > 0)
           await drawFigures('seeds', async () =>
             (await seedStripFigures(table, figuresDir)).flatMap((f) => f.files),
           );
