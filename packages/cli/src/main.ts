@@ -33,7 +33,7 @@ const COMMANDS: Record<string, Command> = {
     run: runMakeData,
   },
   train: {
-    summary: 'train an HNN or a baseline on a trajectory CSV',
+    summary: 'train an HNN, a baseline or a D-HNN on a trajectory CSV',
     usage: TRAIN_USAGE,
     run: runTrain,
   },
@@ -76,11 +76,13 @@ export const MODEL_HELP = `Model JSON format (formatVersion 1), written by 'hnn 
   formatVersion  1
   library        { name, version } of the writer
   createdAt      ISO time
-  model          { kind: "hnn" | "baseline", degreesOfFreedom: n, stateNames: [q1..p n],
-                   layerSizes: [2n, hidden, hidden, 1 | 2n], activation: "tanh" }
+  model          { kind: "hnn" | "baseline" | "dhnn", degreesOfFreedom: n,
+                   stateNames: [q1..p n], layerSizes: [2n, hidden, hidden, 1 | 2n],
+                   activation: "tanh" } (a D-HNN: two MLPs of these sizes, H's and D's)
   normalization  { method, shift[2n], scale[2n], timeScale, energyScale }: the network sees
                  (x - shift) / scale; dx/dt = scale * f / timeScale; H = energyScale * H_net
-  weights        [W1, b1, W2, b2, W3] as { name, shape, data } with W (in x out) row-major
+  weights        [W1, b1, W2, b2, W3] as { name, shape, data } with W (in x out) row-major;
+                 a D-HNN: [H.W1, ..., H.W3, D.W1, ..., D.W3]
   training       data file, derivative source, split, settings, backend (TensorFlow.js) and
                  fastPath (the engine that ran the steps, e.g. native-avx512-2threads,
                  wasm-simd, or none when TensorFlow.js ops did; absent in older files), time,
