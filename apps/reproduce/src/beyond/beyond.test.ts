@@ -292,6 +292,15 @@ describe('beyond.json and the report section', () => {
     expect(md).toContain(`${DHNN_PAPER.realPendulumEnergy.hnn.mean.toExponential(2)} ±`);
     expect(md).toMatch(/D-HNN's mean energy MSE is 0\.075 × the HNN's/);
     expect(renderBeyondMarkdown(null, new Set())).toEqual([]);
+    // Equal part errors far above the field error: the report says a field moved between parts.
+    const moved = row('damped-spring', 0, [1e-4, 0.5, 1e-4]);
+    const dhnn = modelResult({ fieldMse: 1e-4, conservativeMse: 0.16, dissipativeMse: 0.15 });
+    const text = renderBeyondMarkdown(
+      { generatedAt: '', rows: [{ ...moved, models: { ...moved.models, dhnn } }] },
+      new Set(),
+    ).join('\n');
+    expect(text).toMatch(/whole field to 1\.00e-4 .* 1\.60e-1 \(conservative\) and 1\.50e-1/);
+    expect(text).toContain('one field moved from one part to the other');
   });
 
   it('adds the section to REPORT.md and leaves the Table 1 part as it was', async () => {

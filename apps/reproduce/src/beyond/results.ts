@@ -151,6 +151,29 @@ function dampedSpringMarkdown(rows: readonly BeyondRow[]): string[] {
   return lines;
 }
 
+/**
+ * What the D-HNN's part-wise errors are made of, from the rows: when both part errors are far
+ * above the field error and about equal, one field was moved from one part to the other.
+ */
+function partsSentence(rows: readonly BeyondRow[]): string[] {
+  const mean = (pick: (r: BeyondRow) => number | null) => {
+    const v = values(rows, pick);
+    return v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length;
+  };
+  const field = mean((r) => r.models.dhnn.fieldMse);
+  const cons = mean((r) => r.models.dhnn.conservativeMse);
+  const diss = mean((r) => r.models.dhnn.dissipativeMse);
+  if (field === null || cons === null || diss === null) return [];
+  return [
+    `The D-HNN fits the whole field to ${sci(field)} (mean over seeds) while each part is off by ` +
+      `${sci(cons)} (conservative) and ${sci(diss)} (dissipative): ` +
+      (Math.min(cons, diss) > 100 * field && Math.abs(cons - diss) < 0.2 * Math.max(cons, diss)
+        ? 'two nearly equal errors that cancel in the sum, i.e. one field moved from one part to the other.'
+        : 'see below for what the parts can and cannot tell.'),
+    '',
+  ];
+}
+
 /** The real-pendulum table: energy MSE per model across seeds beside the D-HNN paper. */
 function realPendulumMarkdown(rows: readonly BeyondRow[]): string[] {
   if (rows.length === 0) return [];
@@ -238,6 +261,7 @@ export function renderBeyondMarkdown(
     '',
     ...dampedSpringMarkdown(rowsOf(table, 'damped-spring')),
     '',
+    ...partsSentence(rowsOf(table, 'damped-spring')),
     'The split into J∇H + ∇D is unique only up to a field that is both a symplectic gradient and ' +
       'a gradient (constants, (q, −p), (p, q), any harmonic gradient), and no loss on the total ' +
       'field can tell where such a part belongs; the analytic ∇D = (−2q, 0) itself contains one, ' +
