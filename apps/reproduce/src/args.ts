@@ -3,11 +3,18 @@ import { parseArgs } from 'node:util';
 import { BIAS_INITS, type BiasInit } from '@hnn/core';
 import { TASK_IDS, type TaskId } from '@hnn/datasets';
 import { type CanvasBackendPreference } from '@hnn/datasets/pixel';
+import { BEYOND_TASK_IDS, type BeyondTaskId } from './beyond/run.js';
 import { UsageError } from './errors.js';
 
-/** The tasks this app runs: every Table 1 row and the appendix's three-body task. */
-export const IMPLEMENTED_TASKS = TASK_IDS;
-export type ImplementedTask = TaskId;
+/**
+ * The tasks this app runs: every Table 1 row, the appendix's three-body task, and the "Beyond the
+ * paper" tasks of the D-HNN follow-up (reported in their own section, never in Table 1).
+ */
+export const IMPLEMENTED_TASKS: readonly (TaskId | BeyondTaskId)[] = [
+  ...TASK_IDS,
+  ...BEYOND_TASK_IDS,
+];
+export type ImplementedTask = TaskId | BeyondTaskId;
 
 export interface ReproduceOptions {
   readonly tasks: readonly ImplementedTask[];
@@ -51,7 +58,9 @@ export const USAGE = `Usage: pnpm turbo run reproduce -- [options]
 
 Trains the baseline and the HNN for each task at the paper's settings and writes
 results/table1.json, results/table1.md, the paper's figures under results/figures/ and
-results/REPORT.md (rows and figures of other tasks are kept).
+results/REPORT.md (rows and figures of other tasks are kept). The tasks damped-spring and
+real-pendulum-dhnn train an MLP, an HNN and a Dissipative HNN at the D-HNN paper's settings
+and go to results/beyond.json and REPORT.md's "Beyond the paper" section, not Table 1.
 
 Options:
   --tasks LIST   comma-separated task ids (default: all implemented: ${IMPLEMENTED_TASKS.join(',')})
@@ -70,8 +79,8 @@ Options:
   --out DIR      write results somewhere else
   --real-pendulum-data PATH
                  the Schmidt & Lipson file real_pend_h_1.txt (default: $HNN_REAL_PENDULUM_DATA);
-                 without it the real-pendulum row is skipped (a failure if
-                 --tasks names it). Get it with
+                 without it the real-pendulum and real-pendulum-dhnn rows are
+                 skipped (a failure if --tasks names them). Get it with
                  hnn-fetch-real-pendulum --out PATH (needs internet) or see the README.
                  Relative paths are resolved from the repository root.
   --no-figures   skip the figures (REPORT.md is still written)

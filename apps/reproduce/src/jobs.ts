@@ -9,6 +9,14 @@ import type { CanvasBackendPreference } from '@hnn/datasets/pixel';
 import type { Table1Row } from '@hnn/eval';
 import type { ImplementedTask } from './args.js';
 import type { PixelArtifacts, VectorFieldArtifacts } from './figures/artifacts.js';
+import {
+  BEYOND_SPECS,
+  isBeyondTask,
+  runBeyondTask,
+  type BeyondArtifacts,
+  type BeyondRow,
+} from './beyond/run.js';
+import { beyondFigures } from './figures/beyond-figures.js';
 import { pixelFigures } from './figures/pixel-figures.js';
 import { vectorFieldFigures } from './figures/vector-field-figures.js';
 import { PIXEL_TASK, runPixelTask } from './pixel-task.js';
@@ -51,7 +59,8 @@ export interface FigureFile {
 export type JobOutcome =
   | {
       readonly status: 'ran';
-      readonly row: Table1Row;
+      /** A Table 1 task's row, or a "Beyond the paper" task's row (beyond.json). */
+      readonly row: Table1Row | BeyondRow;
       readonly figures: readonly FigureFile[];
       /** One line per figure batch or figure failure (figures never cost a row). */
       readonly figureNotes: readonly string[];
@@ -158,8 +167,29 @@ export async function executeJob(job: ReproduceJob, ctx: JobContext): Promise<Jo
     }
   };
   try {
-    let row: Table1Row;
-    if (job.task === 'pixel-pendulum') {
+    let row: Table1Row | BeyondRow;
+    if (isBeyondTask(job.task)) {
+      // The D-HNN follow-up's tasks: three models each, saved to beyond.json, not Table 1.
+      const beyond = await runBeyondTask(job.task, {
+        steps: job.steps,
+        seed: job.seed,
+        backend: ctx.backend,
+        biasInit: job.biasInit,
+        realPendulumPath: ctx.realPendulumPath ?? job.realPendulumPath,
+        explicit: job.explicit,
+        log: ctx.log,
+        ...(figuresDir === null
+          ? {}
+          : {
+              onTrained: (a: BeyondArtifacts) =>
+                draw(a.task, async () =>
+                  (await beyondFigures(a, figuresDir)).flatMap((f) => f.files),
+                ),
+            }),
+      });
+      if ('skip' in beyond) return { status: 'skipped', reason: beyond.skip };
+      row = beyond;
+    } else if (job.task === 'pixel-pendulum') {
       row = await runPixelTask({
         steps: job.steps,
         seed: job.seed,
@@ -243,6 +273,7 @@ export function jobSteps(
 ): number {
   if (options.steps !== undefined) return options.steps;
   if (options.quick) return quickSteps;
+  if (isBeyondTask(task)) return BEYOND_SPECS[task].steps;
   return task === 'pixel-pendulum' ? PIXEL_TASK.steps : TASKS[task].steps;
 }
 

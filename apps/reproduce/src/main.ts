@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@hnn/core';
 import { CacheDirError, ensureCacheDir } from '@hnn/datasets/node';
-import { renderTable1Markdown, type Table1Row } from '@hnn/eval';
+import { renderTable1Markdown, type Table1, type Table1Row } from '@hnn/eval';
 import { USAGE, parseReproduceArgs, type ImplementedTask } from './args.js';
+import { saveBeyondRows } from './beyond/results.js';
+import { isBeyondTask, type BeyondRow } from './beyond/run.js';
 import { UsageError } from './errors.js';
 import { seedStripFigures } from './figures/seed-strips.js';
 import {
@@ -30,8 +32,12 @@ import { writeFileAtomic } from './write-atomic.js';
 
 const QUICK_STEPS = 200;
 
+const EMPTY_TABLE1: Table1 = { backend: '', seeds: [], generatedAt: '', rows: [] };
+
 /** Tasks whose data goes through the HNN_CACHE_DIR cache. */
 const CACHED_TASKS: readonly ImplementedTask[] = ['two-body', 'three-body', 'pixel-pendulum'];
+
+const isBeyondRow = (row: Table1Row | BeyondRow): row is BeyondRow => isBeyondTask(row.task);
 
 /** A job's outcome kept by an earlier run under <out>/jobs/<key>.json, or null. */
 async function readFinishedJob(
@@ -96,6 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
   log(`writing to ${outDir}`);
 
   const rows: Table1Row[] = [];
+  const beyondRows: BeyondRow[] = [];
   const outcomes: Outcome[] = [];
   // turbo runs this in apps/reproduce; relative paths mean the repository root, where the
   // command is typed. An empty --real-pendulum-data stays empty (resolving it would name the
@@ -148,13 +155,19 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       for (const note of outcome.figureNotes) log(`${label}: ${note}`);
       // Save after every job so a later failure or Ctrl-C keeps the finished rows.
-      await saveRows(outDir, [outcome.row], { backend: outcome.row.backend });
+      const row = outcome.row;
+      if (isBeyondRow(row)) {
+        await saveBeyondRows(outDir, [row]);
+        beyondRows.push(row);
+      } else {
+        await saveRows(outDir, [row], { backend: row.backend });
+        rows.push(row);
+      }
       if (code !== null && !replayed) {
         // The files are written already; the row is what a re-run needs.
         const kept = { status: outcome.status, row: outcome.row, figureNotes: outcome.figureNotes };
         await writeFileAtomic(join(jobsDir, `${jobKey(job)}.json`), JSON.stringify(kept));
       }
-      rows.push(outcome.row);
       outcomes.push({ task: job.task, ...seedField, status: 'ran' });
     } catch (err) {
       const failure = describeFailure(err);
@@ -187,16 +200,19 @@ async function main(argv: readonly string[]): Promise<number> {
   if (todo.length > 0) log(`running ${todo.length} jobs on ${runner.name}`);
   await runner.run(todo, (job, outcome) => handle(job, outcome));
 
-  if (rows.length > 0) {
-    log('\nTable 1 (ours beside the paper):\n');
-    log(renderTable1Markdown({ rows }));
-    log(`wrote ${join(outDir, 'table1.json')} and table1.md`);
+  if (rows.length > 0 || beyondRows.length > 0) {
+    if (rows.length > 0) {
+      log('\nTable 1 (ours beside the paper):\n');
+      log(renderTable1Markdown({ rows }));
+      log(`wrote ${join(outDir, 'table1.json')} and table1.md`);
+    }
+    if (beyondRows.length > 0) log(`wrote ${join(outDir, 'beyond.json')}`);
     try {
-      // Under the lock, from the table as saved (other runs' rows included).
+      // Under the lock, from the tables as saved (other runs' rows included).
       const report = await withResultsLock(outDir, async () => {
-        const table = await readTable1(join(outDir, 'table1.json'));
-        if (table === null) return null;
-        if (options.figures) {
+        // A run of only the beyond tasks into a fresh directory has no Table 1 yet.
+        const table = (await readTable1(join(outDir, 'table1.json'))) ?? EMPTY_TABLE1;
+        if (options.figures && table.rows.length > 0) {
           const t0 = performance.now();
           try {
             const written = await seedStripFigures(table, join(outDir, 'figures'));

@@ -7,6 +7,7 @@ import {
   type ModelResult,
   type Table1,
 } from '@hnn/eval';
+import { BEYOND_FILE, readBeyond, renderBeyondMarkdown } from './beyond/results.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /** A figure the report knows how to caption; embedded only if its file exists. */
@@ -309,6 +310,7 @@ export async function writeReport(
   options: { quick: boolean },
 ): Promise<string> {
   const files = await listFiles(join(dir, 'figures'));
+  const beyond = renderBeyondMarkdown(await readBeyond(join(dir, BEYOND_FILE)), files);
   const pixelExtras = await listFiles(join(dir, 'pixel-pendulum'));
   const runs = table.rows.map(
     (r) =>
@@ -354,6 +356,7 @@ export async function writeReport(
     '',
     reversibilitySummary(table),
     '',
+    ...beyond,
     '## Figures',
     '',
     ...figureSections.flatMap((s) => [s, '']),

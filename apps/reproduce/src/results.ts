@@ -2,6 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { mergeTable1, renderTable1Markdown, type Table1, type Table1Row } from '@hnn/eval';
+import { BEYOND_FILE, readBeyond } from './beyond/results.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 export class ResultsFileError extends Error {
@@ -123,6 +124,7 @@ export async function withResultsLock<T>(dir: string, fn: () => Promise<T>): Pro
  */
 export async function checkResultsDir(dir: string): Promise<void> {
   await readTable1(join(dir, 'table1.json'));
+  await readBeyond(join(dir, BEYOND_FILE));
   const probe = join(dir, `.write-probe.${process.pid}`);
   try {
     await mkdir(dir, { recursive: true });

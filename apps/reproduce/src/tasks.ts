@@ -11,6 +11,7 @@ import {
   realPendulumHowToGet,
   type Dataset,
   type HamiltonianSystem,
+  type TaskId,
 } from '@hnn/datasets';
 import { cachedDataset, loadRealPendulum } from '@hnn/datasets/node';
 import {
@@ -27,7 +28,6 @@ import {
   type ReversibilityResult,
 } from '@hnn/eval';
 import type { OdeFunction } from '@hnn/integrators';
-import type { ImplementedTask } from './args.js';
 import { TaskInputError } from './errors.js';
 
 export interface TaskContext {
@@ -233,7 +233,7 @@ function orbitTask(
 }
 
 /** Tasks trained on (state, derivative) pairs; the pixel pendulum has its own runner. */
-export type VectorFieldTask = Exclude<ImplementedTask, 'pixel-pendulum'>;
+export type VectorFieldTask = Exclude<TaskId, 'pixel-pendulum'>;
 
 export const TASKS: Readonly<Record<VectorFieldTask, TaskSpec>> = {
   'mass-spring': oscillatorTask('mass-spring', 'Ideal mass-spring', massSpring, (seed) =>

@@ -2,7 +2,7 @@ import { parseFlags, parseNumber, required } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { DataFileError } from './errors.js';
 import { formatNumber } from './format.js';
-import { readModelFile } from './model-io.js';
+import { KIND_LABELS, readModelFile, type ModelKind } from './model-io.js';
 import { energyDrift, rolloutModel } from './rollout.js';
 import { derivativeSource, readTrajectoryCsv, trajectoryDerivatives } from './trajectory-csv.js';
 import { float64Loss } from './train-command.js';
@@ -31,7 +31,7 @@ Example:
 
 export interface EvalReport {
   readonly model: string;
-  readonly kind: 'hnn' | 'baseline';
+  readonly kind: ModelKind;
   readonly data: string;
   readonly rows: number;
   readonly trajectories: number;
@@ -131,7 +131,7 @@ export async function runEval(argv: readonly string[], io: CliIo): Promise<numbe
   }
   const d = report.energyDrift;
   io.stdout(
-    `model ${modelPath} (${model.kind === 'hnn' ? 'HNN' : 'baseline'}) on ${dataPath}: ` +
+    `model ${modelPath} (${KIND_LABELS[model.kind]}) on ${dataPath}: ` +
       `${report.rows} rows, ${report.trajectories} trajectories\n` +
       `derivatives: ${report.derivatives}\n` +
       `loss (MSE of dx/dt, data units): ${formatNumber(report.loss)}\n` +

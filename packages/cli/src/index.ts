@@ -11,9 +11,11 @@ export { FINITE_DIFFERENCE_METHOD, finiteDifferenceDerivatives } from './finite-
 export { EXIT_CODES, runCli } from './main.js';
 export {
   createModelFile,
+  KIND_LABELS,
   loadModel,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
+  MODEL_KINDS,
   READABLE_MODEL_FORMAT_VERSIONS,
   readModelFile,
   serializeModel,
@@ -24,6 +26,7 @@ export type {
   LoadedModel,
   LoadModelOptions,
   ModelFile,
+  ModelKind,
   TrainingRecord,
   WeightRecord,
 } from './model-io.js';

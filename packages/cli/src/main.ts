@@ -33,7 +33,7 @@ const COMMANDS: Record<string, Command> = {
     run: runMakeData,
   },
   train: {
-    summary: 'train an HNN or a baseline on a trajectory CSV',
+    summary: 'train an HNN, a baseline or a D-HNN on a trajectory CSV',
     usage: TRAIN_USAGE,
     run: runTrain,
   },
@@ -77,10 +77,12 @@ export const MODEL_HELP = `Model JSON format (formatVersion 2), written by 'hnn 
   formatVersion      2 (files of version 1, weights as lists of numbers, still load)
   library            { name, version } of the writer
   createdAt          ISO time
-  model              { kind: "hnn" | "baseline", inputDim: 2n, network: "mlp",
+  model              { kind: "hnn" | "baseline" | "dhnn", inputDim: 2n, network: "mlp",
                        layerSizes: [2n, hidden, hidden, 1 | 2n], activation: "tanh" }
-  weights            [W1, b1, W2, b2, W3] as { name, shape, dtype: "float32", byteOffset,
-                     byteLength }: where each lies in weightsData, W (in x out) row-major
+                       (a D-HNN: two MLPs of these sizes, H's and D's)
+  weights            [W1, b1, W2, b2, W3] (a D-HNN: [H.W1, ..., H.W3, D.W1, ..., D.W3]) as
+                     { name, shape, dtype: "float32", byteOffset, byteLength }: where each lies
+                     in weightsData, W (in x out) row-major
   weightsByteLength  4 x the number of parameters
   weightsData        the weights as float32 little-endian bytes, base64
   metadata           degreesOfFreedom: n, stateNames: [q1..p n],

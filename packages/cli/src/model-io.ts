@@ -6,10 +6,11 @@ import {
   deserializeWeights,
   encodeModelJson,
   float64DirectField,
+  float64DissipativeHamiltonianField,
   float64HamiltonianField,
   SavedModelError,
 } from '@hnn/core';
-import type { Float64Dynamics, MlpBaselineModel, MlpHnnModel } from '@hnn/core';
+import type { DhnnModel, Float64Dynamics, MlpBaselineModel, MlpHnnModel } from '@hnn/core';
 import { ModelFormatError } from './errors.js';
 import type { Normalization } from './normalization.js';
 import { LIBRARY } from './version.js';
@@ -49,24 +50,40 @@ export interface ModelFile {
   readonly library: { readonly name: string; readonly version: string };
   readonly createdAt: string;
   readonly model: {
-    readonly kind: 'hnn' | 'baseline';
+    readonly kind: ModelKind;
     /** n: the state is (q1..qn, p1..pn). */
     readonly degreesOfFreedom: number;
     readonly stateNames: readonly string[];
-    /** MLP widths, input first: [2n, hidden, hidden, 1 (HNN) or 2n (baseline)]. */
+    /**
+     * MLP widths, input first: [2n, hidden, hidden, 1 (HNN) or 2n (baseline)]. A D-HNN has two
+     * MLPs of these widths (ending in 1), H's and D's.
+     */
     readonly layerSizes: readonly number[];
     /** tanh on hidden layers; no bias on the last layer. */
     readonly activation: 'tanh';
   };
   readonly normalization: Normalization;
-  /** [W1, b1, W2, b2, ..., W_last] in float32 precision. */
+  /**
+   * [W1, b1, W2, b2, ..., W_last] in float32 precision; for a D-HNN H's arrays (named H.W1, ...)
+   * then D's (D.W1, ...).
+   */
   readonly weights: readonly WeightRecord[];
   readonly training?: TrainingRecord;
 }
 
+/** What a model file holds: an HNN, a baseline, or a Dissipative HNN (H and D). */
+export type ModelKind = 'hnn' | 'baseline' | 'dhnn';
+export const MODEL_KINDS: readonly ModelKind[] = ['hnn', 'baseline', 'dhnn'];
+/** How messages name each kind. */
+export const KIND_LABELS: Readonly<Record<ModelKind, string>> = {
+  hnn: 'HNN',
+  baseline: 'baseline',
+  dhnn: 'D-HNN',
+};
+
 /** A saved model, evaluated in float64 without TensorFlow.js. Not re-entrant (shared buffers). */
 export interface LoadedModel {
-  readonly kind: 'hnn' | 'baseline';
+  readonly kind: ModelKind;
   /** 2n. */
   readonly dim: number;
   readonly degreesOfFreedom: number;
@@ -77,16 +94,22 @@ export interface LoadedModel {
   /** dx/dt at a state x (length dim, data units); writes into `out` when given. */
   timeDerivative(x: ArrayLike<number>, out?: Float64Array): Float64Array;
   /**
-   * The learned energy H(x) in data units (HNN only). H is only defined up to a constant; this
-   * one is 0 at the training data's mean state (normalization.shift).
+   * The learned energy H(x) in data units (HNN and D-HNN). H is only defined up to a constant;
+   * this one is 0 at the training data's mean state (normalization.shift).
    */
   readonly hamiltonian: ((x: ArrayLike<number>) => number) | undefined;
+  /**
+   * D-HNN only: dH/dt at x along the field, in data units per unit time. The conservative part
+   * J grad H leaves H unchanged, so this is grad H . grad D, the rate at which the learned D
+   * removes (negative) or adds energy.
+   */
+  readonly energyRate: ((x: ArrayLike<number>) => number) | undefined;
   /** The field as an @hnn/integrators OdeFunction: (t, y, out) => void. */
   readonly odeFunction: (t: number, y: Float64Array, out: Float64Array) => void;
 }
 
 export interface CreateModelFileOptions {
-  readonly model: MlpHnnModel | MlpBaselineModel;
+  readonly model: MlpHnnModel | MlpBaselineModel | DhnnModel;
   readonly stateNames: readonly string[];
   readonly normalization: Normalization;
   readonly training?: TrainingRecord;
@@ -94,18 +117,31 @@ export interface CreateModelFileOptions {
   readonly createdAt?: Date;
 }
 
-/** Snapshots a trained @hnn/core model (HNN or baseline, default MLP layout) as a model file. */
+/** Name and shape of weight array i of a model with these MLP widths (two MLPs for a D-HNN). */
+function weightLayout(
+  kind: ModelKind,
+  sizes: readonly number[],
+  i: number,
+): { name: string; shape: number[] } {
+  const perNet = 2 * (sizes.length - 1) - 1;
+  const j = i % perNet;
+  const layer = Math.floor(j / 2);
+  const isBias = j % 2 === 1;
+  const shape = isBias
+    ? [sizes[layer + 1] as number]
+    : [sizes[layer] as number, sizes[layer + 1] as number];
+  const base = `${isBias ? 'b' : 'W'}${layer + 1}`;
+  return { name: kind === 'dhnn' ? `${i < perNet ? 'H' : 'D'}.${base}` : base, shape };
+}
+
+/** Snapshots a trained @hnn/core model (HNN, baseline or D-HNN, default MLP layout) as a model file. */
 export function createModelFile(options: CreateModelFileOptions): ModelFile {
   const { model, stateNames, normalization, training, createdAt = new Date() } = options;
-  const sizes = [...model.mlp.sizes];
-  const weights = model.getWeights().map((data, i): WeightRecord => {
-    const layer = Math.floor(i / 2);
-    const isBias = i % 2 === 1;
-    const shape = isBias
-      ? [sizes[layer + 1] as number]
-      : [sizes[layer] as number, sizes[layer + 1] as number];
-    return { name: `${isBias ? 'b' : 'W'}${layer + 1}`, shape, data: Array.from(data) };
-  });
+  const sizes = [...(model.kind === 'dhnn' ? model.hamiltonianMlp : model.mlp).sizes];
+  const weights = model.getWeights().map((data, i): WeightRecord => ({
+    ...weightLayout(model.kind, sizes, i),
+    data: Array.from(data),
+  }));
   return {
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
@@ -298,8 +334,8 @@ export function validateModelFile(value: unknown, source = 'model JSON'): ModelF
   }
   const model = isObject(root.model) ? root.model : fail("missing the 'model' section");
   const kind = model.kind;
-  if (kind !== 'hnn' && kind !== 'baseline') {
-    fail(`model.kind must be 'hnn' or 'baseline', got ${JSON.stringify(kind)}`);
+  if (kind !== 'hnn' && kind !== 'baseline' && kind !== 'dhnn') {
+    fail(`model.kind must be 'hnn', 'baseline' or 'dhnn', got ${JSON.stringify(kind)}`);
   }
   if (model.activation !== 'tanh') {
     fail(`model.activation must be 'tanh', got ${JSON.stringify(model.activation)}`);
@@ -323,7 +359,7 @@ export function validateModelFile(value: unknown, source = 'model JSON'): ModelF
     fail('model.layerSizes must be a list of at least 2 positive integers');
   }
   const layerSizes = sizes as number[];
-  const outDim = kind === 'hnn' ? 1 : dim;
+  const outDim = kind === 'baseline' ? dim : 1;
   if (layerSizes[0] !== dim || layerSizes[layerSizes.length - 1] !== outDim) {
     fail(
       `model.layerSizes ${JSON.stringify(layerSizes)} do not fit a ${String(kind)} on ${dim} state ` +
@@ -356,7 +392,7 @@ export function validateModelFile(value: unknown, source = 'model JSON'): ModelF
   if (norm.method !== 'symplectic' && norm.method !== 'none') {
     fail(`normalization.method must be 'symplectic' or 'none', got ${JSON.stringify(norm.method)}`);
   }
-  if (kind === 'hnn') {
+  if (kind === 'hnn' || kind === 'dhnn') {
     // The scaling must multiply every (q_i, p_i) pair's symplectic form by the same factor.
     const c = (scale[0] as number) * (scale[dof] as number);
     for (let i = 0; i < dof; i++) {
@@ -373,17 +409,16 @@ export function validateModelFile(value: unknown, source = 'model JSON'): ModelF
   }
   const weights = root.weights;
   const layers = layerSizes.length - 1;
-  const count = 2 * layers - 1;
+  const count = (kind === 'dhnn' ? 2 : 1) * (2 * layers - 1);
   if (!Array.isArray(weights) || weights.length !== count) {
-    fail(`'weights' must hold ${count} arrays [W1, b1, ..., W${layers}]`);
+    fail(
+      kind === 'dhnn'
+        ? `'weights' must hold ${count} arrays [H.W1, H.b1, ..., H.W${layers}, D.W1, ..., D.W${layers}]`
+        : `'weights' must hold ${count} arrays [W1, b1, ..., W${layers}]`,
+    );
   }
   const records = (weights as unknown[]).map((w, i): WeightRecord => {
-    const layer = Math.floor(i / 2);
-    const isBias = i % 2 === 1;
-    const expected = isBias
-      ? [layerSizes[layer + 1] as number]
-      : [layerSizes[layer] as number, layerSizes[layer + 1] as number];
-    const label = `${isBias ? 'b' : 'W'}${layer + 1}`;
+    const { name: label, shape: expected } = weightLayout(kind as ModelKind, layerSizes, i);
     if (!isObject(w)) fail(`weights[${i}] (${label}) must be an object with shape and data`);
     const rec = w as Json;
     if (JSON.stringify(rec.shape) !== JSON.stringify(expected)) {
@@ -419,7 +454,7 @@ export function validateModelFile(value: unknown, source = 'model JSON'): ModelF
     },
     createdAt: typeof root.createdAt === 'string' ? root.createdAt : '',
     model: {
-      kind: kind as 'hnn' | 'baseline',
+      kind: kind as ModelKind,
       degreesOfFreedom: dof,
       stateNames: names as string[],
       layerSizes,
@@ -453,13 +488,20 @@ export function loadModel(json: unknown, options: LoadModelOptions = {}): Loaded
   const { kind, layerSizes, stateNames, degreesOfFreedom } = file.model;
   const { shift, scale, timeScale, energyScale } = file.normalization;
   const dim = 2 * degreesOfFreedom;
-  const mlp = {
-    sizes: layerSizes, // The weights are float32 values written with 9 significant digits: rounding back to float32
-    // gives exactly the trained numbers.
-    weights: file.weights.map((w) => Float64Array.from(w.data, Math.fround)),
-  };
+  // The weights are float32 values written with 9 significant digits: rounding back to float32
+  // gives exactly the trained numbers.
+  const arrays = file.weights.map((w) => Float64Array.from(w.data, Math.fround));
+  const mlp = { sizes: layerSizes, weights: arrays };
+  const half = arrays.length / 2;
+  const dhnn =
+    kind === 'dhnn'
+      ? float64DissipativeHamiltonianField(
+          { sizes: layerSizes, weights: arrays.slice(0, half) },
+          { sizes: layerSizes, weights: arrays.slice(half) },
+        )
+      : undefined;
   const field: Float64Dynamics =
-    kind === 'hnn' ? float64HamiltonianField(mlp) : float64DirectField(mlp);
+    dhnn ?? (kind === 'hnn' ? float64HamiltonianField(mlp) : float64DirectField(mlp));
   const xn = new Float64Array(dim);
   const fn = new Float64Array(dim);
   const toNormalized = (x: ArrayLike<number>): Float64Array => {
@@ -481,6 +523,25 @@ export function loadModel(json: unknown, options: LoadModelOptions = {}): Loaded
   const h = field.hamiltonian;
   // H is defined up to a constant; report it relative to its value at the data mean (x' = 0).
   const offset = h === undefined ? 0 : h(new Float64Array(dim));
+  // dH/dt = grad_x H . f_D(x) in data units: grad_x H_k = energyScale dH'/dx'_k / scale_k and
+  // f_D,k = scale_k dD'/dx'_k / timeScale, so the scales cancel but for energyScale / timeScale.
+  const cons = new Float64Array(dim);
+  const diss = new Float64Array(dim);
+  const energyRate =
+    dhnn === undefined
+      ? undefined
+      : (x: ArrayLike<number>): number => {
+          const xn2 = toNormalized(x);
+          dhnn.conservative(xn2, cons);
+          dhnn.dissipative(xn2, diss);
+          // cons = (dH'/dp', -dH'/dq').
+          let dot = 0;
+          for (let i = 0; i < degreesOfFreedom; i++) {
+            dot -= (cons[degreesOfFreedom + i] as number) * (diss[i] as number);
+            dot += (cons[i] as number) * (diss[degreesOfFreedom + i] as number);
+          }
+          return (energyScale / timeScale) * dot;
+        };
   return {
     kind,
     dim,
@@ -488,6 +549,7 @@ export function loadModel(json: unknown, options: LoadModelOptions = {}): Loaded
     stateNames,
     file,
     timeDerivative,
+    energyRate,
     hamiltonian: h === undefined ? undefined : (x) => energyScale * (h(toNormalized(x)) - offset),
     odeFunction: (_t, y, out) => {
       timeDerivative(y, out);

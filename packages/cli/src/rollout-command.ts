@@ -10,15 +10,17 @@ import type { CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
 import { csvLine, formatNumber, linspace } from './format.js';
 import { LIMITS } from './limits.js';
-import { readModelFile } from './model-io.js';
-import { energyDrift, rolloutModel, type Rollout } from './rollout.js';
+import { KIND_LABELS, readModelFile } from './model-io.js';
+import { energyDrift, energyRemoved, rolloutModel, type Rollout } from './rollout.js';
 import { OutputFile } from './write-atomic.js';
 
 export const ROLLOUT_USAGE = `Usage: hnn rollout --model MODEL.json --x0 "q1,..,qn,p1,..,pn" --t-end T --out OUT.csv [options]
 
 Integrates the learned vector field from x0 at t = 0 (by default with the adaptive
-Dormand-Prince RK4(5) solver) and writes t,q1..,p1.. at evenly spaced times; for an HNN also a
-column H with the learned energy (in the data's units, up to an additive constant).
+Dormand-Prince RK4(5) solver) and writes t,q1..,p1.. at evenly spaced times; for an HNN or a
+D-HNN also a column H with the learned energy (in the data's units, up to an additive
+constant), and for a D-HNN a column dHdt, the rate grad H . grad D at which its learned D
+removes energy; the summary gives the energy D removed over the rollout.
 
 Options:
   --model FILE         model written by 'hnn train' (required)
@@ -110,23 +112,38 @@ export async function runRollout(argv: readonly string[], io: CliIo): Promise<nu
       if (error instanceof IntegratorInputError) throw new UsageError(error.message);
       throw error;
     }
-    const header = ['t', ...model.stateNames, ...(result.energy === undefined ? [] : ['H'])];
+    const rate = model.energyRate;
+    const rates = rate === undefined ? undefined : Float64Array.from(result.ys, (y) => rate(y));
+    const header = [
+      't',
+      ...model.stateNames,
+      ...(result.energy === undefined ? [] : ['H']),
+      ...(rates === undefined ? [] : ['dHdt']),
+    ];
     function* lines(): Generator<string> {
       yield csvLine(header);
       for (let i = 0; i < result.ys.length; i++) {
         const row = [result.ts[i] as number, ...(result.ys[i] as Float64Array)];
         if (result.energy !== undefined) row.push(result.energy[i] as number);
+        if (rates !== undefined) row.push(rates[i] as number);
         yield csvLine(row);
       }
     }
     await out.commit(lines());
     const last = result.ys[result.ys.length - 1] as Float64Array;
     let summary =
-      `rolled out the ${model.kind === 'hnn' ? 'HNN' : 'baseline'} from x0 = (${Array.from(x0).join(', ')}) ` +
+      `rolled out the ${KIND_LABELS[model.kind]} from x0 = (${Array.from(x0).join(', ')}) ` +
       `over t in [0, ${tEnd}] with ${integrator}${dt === undefined ? '' : ` (dt ${dt})`}: ` +
       `${result.stats.naccepted} accepted steps, ${result.stats.nfev} field ` +
       `evaluations\nx(${tEnd}) = (${Array.from(last, formatNumber).join(', ')})\n`;
-    if (result.energy !== undefined) {
+    if (result.energy !== undefined && rates !== undefined) {
+      const removed = energyRemoved(result.ts, result.energy, rates);
+      summary +=
+        `learned energy H: ${formatNumber(result.energy[0] as number)} at t = 0, ` +
+        `${formatNumber(result.energy[result.energy.length - 1] as number)} at t = ${tEnd}; ` +
+        `the learned D removed ${formatNumber(removed.byRate)} (integral of -grad H . grad D ` +
+        `over the output times, trapezoid rule; H(0) - H(${tEnd}) = ${formatNumber(removed.byEnergy)})\n`;
+    } else if (result.energy !== undefined) {
       const drift = energyDrift(result.energy);
       summary +=
         `learned energy H: ${formatNumber(result.energy[0] as number)} at t = 0, ` +

@@ -22,7 +22,7 @@ export interface Rollout {
   readonly ts: Float64Array;
   /** One state per time. */
   readonly ys: readonly Float64Array[];
-  /** The learned energy at each time (HNN only). */
+  /** The learned energy at each time (HNN and D-HNN). */
   readonly energy: Float64Array | undefined;
   readonly stats: SolverStats;
 }
@@ -62,6 +62,29 @@ export function rolloutModel(
     ys: sol.ys,
     energy: h === undefined ? undefined : Float64Array.from(sol.ys, (y) => h(y)),
     stats: sol.stats,
+  };
+}
+
+/**
+ * The energy a D-HNN's learned D removes along a rollout, two ways: `byRate` integrates
+ * -dH/dt = -grad H . grad D over the output times (trapezoid rule), `byEnergy` is H(t0) - H(t1).
+ * They agree up to the quadrature and solver errors, since the conservative part keeps H; a
+ * positive value is energy taken out.
+ */
+export function energyRemoved(
+  ts: Float64Array,
+  energy: Float64Array,
+  rates: Float64Array,
+): { byRate: number; byEnergy: number } {
+  let integral = 0;
+  for (let i = 1; i < ts.length; i++) {
+    integral +=
+      (((rates[i] as number) + (rates[i - 1] as number)) / 2) *
+      ((ts[i] as number) - (ts[i - 1] as number));
+  }
+  return {
+    byRate: -integral,
+    byEnergy: (energy[0] as number) - (energy[energy.length - 1] as number),
   };
 }
 

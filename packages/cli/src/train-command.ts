@@ -1,11 +1,23 @@
-import { createBaseline, createHnn, initBackend, train } from '@hnn/core';
-import type { BackendPreference, MlpBaselineModel, MlpHnnModel, TrainProgress } from '@hnn/core';
+import { createBaseline, createDhnn, createHnn, initBackend, train } from '@hnn/core';
+import type {
+  BackendPreference,
+  DhnnModel,
+  MlpBaselineModel,
+  MlpHnnModel,
+  TrainProgress,
+} from '@hnn/core';
 import { parseChoice, parseFlags, parseInteger, parseNumber, required } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { DataFileError, UsageError } from './errors.js';
 import { LIMITS } from './limits.js';
 import { formatDuration, formatNumber } from './format.js';
-import { createModelFile, loadModel, serializeModel } from './model-io.js';
+import {
+  createModelFile,
+  KIND_LABELS,
+  loadModel,
+  MODEL_KINDS,
+  serializeModel,
+} from './model-io.js';
 import type { LoadedModel } from './model-io.js';
 import { fitNormalization, NORMALIZATION_METHODS, normalizeSamples } from './normalization.js';
 import type { Normalization } from './normalization.js';
@@ -36,11 +48,13 @@ const BACKENDS = [
   'cpu',
 ] as const satisfies readonly BackendPreference[];
 
-export const TRAIN_USAGE = `Usage: hnn train --data FILE.csv --model hnn|baseline --out MODEL.json [options]
+export const TRAIN_USAGE = `Usage: hnn train --data FILE.csv --model hnn|baseline|dhnn --out MODEL.json [options]
 
 Trains a Hamiltonian Neural Network (an MLP H(q, p) whose symplectic gradient
 dq/dt = dH/dp, dp/dt = -dH/dq is fitted to the data) or the baseline (the same MLP fitting
-dx/dt directly) with Adam on the mean squared error of dx/dt, then writes the model as JSON.
+dx/dt directly) or a Dissipative HNN (two MLPs, H and a dissipation function D, fitting
+J grad H + grad D: for systems that lose energy, e.g. to friction) with Adam on the mean squared
+error of dx/dt, then writes the model as JSON.
 
 Data: a CSV with header ${CSV_HEADER_HINT}
   (see 'hnn help csv'). Without dq/dp columns the derivatives are estimated per trajectory by
@@ -48,7 +62,7 @@ Data: a CSV with header ${CSV_HEADER_HINT}
 
 Options:
   --data FILE          training data (required)
-  --model KIND         hnn or baseline (required)
+  --model KIND         hnn, baseline or dhnn (required)
   --out FILE           model file to write (required; written atomically at the end)
   --steps N            Adam steps; N + 1 iterations run, as the reference (default 2000,
                        at most 1000000)
@@ -119,12 +133,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     return 0;
   }
   const dataPath = required('train', 'data', v.data);
-  const kind = parseChoice(
-    'model',
-    required('train', 'model', v.model),
-    ['hnn', 'baseline'],
-    'hnn',
-  );
+  const kind = parseChoice('model', required('train', 'model', v.model), MODEL_KINDS, 'hnn');
   const outPath = required('train', 'out', v.out);
   const steps = parseInteger('steps', v.steps, TRAIN_DEFAULTS.steps, { min: 0, ...LIMITS.steps });
   const hidden = parseInteger('hidden', v.hidden, TRAIN_DEFAULTS.hidden, {
@@ -202,14 +211,16 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     const backendInfo = await initBackend(backend === 'auto' ? undefined : backend, {
       logger: { info: coreLine, warn: coreLine },
     });
-    const model: MlpHnnModel | MlpBaselineModel =
+    const model: MlpHnnModel | MlpBaselineModel | DhnnModel =
       kind === 'hnn'
         ? createHnn({ inputDim: dim, hiddenDim: hidden, seed })
-        : createBaseline({ inputDim: dim, hiddenDim: hidden, seed });
+        : kind === 'dhnn'
+          ? createDhnn({ inputDim: dim, hiddenDim: hidden, seed })
+          : createBaseline({ inputDim: dim, hiddenDim: hidden, seed });
     try {
       io.stderr(
-        `training ${kind === 'hnn' ? 'HNN' : 'baseline'} ${dim}-${hidden}-${hidden}-` +
-          `${kind === 'hnn' ? 1 : dim} (TensorFlow.js backend ${backendInfo.name}): ${steps + 1} iterations, lr ` +
+        `training ${KIND_LABELS[kind]} ${kind === 'dhnn' ? '2 x ' : ''}${dim}-${hidden}-${hidden}-` +
+          `${kind === 'baseline' ? dim : 1} (TensorFlow.js backend ${backendInfo.name}): ${steps + 1} iterations, lr ` +
           `${learningRate}, weight decay ${weightDecay}, ${batch === undefined ? 'full batch' : `batch ${batch}`}, ` +
           `normalisation ${normalize}\n`,
       );
@@ -275,7 +286,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       });
       await out.commit(serializeModel(file));
       io.stdout(
-        `trained ${kind === 'hnn' ? 'HNN' : 'baseline'} in ${formatDuration(result.seconds * 1000)} ` +
+        `trained ${KIND_LABELS[kind]} in ${formatDuration(result.seconds * 1000)} ` +
           `(${result.msPerStep.toFixed(1)} ms/step, backend ${result.backend}, fast path ${result.fastPath})\n` +
           `final train loss ${formatNumber(finalTrainLoss)}` +
           `${finalTestLoss === null ? '' : `, test loss ${formatNumber(finalTestLoss)}`} ` +

@@ -2,9 +2,9 @@ import type { Float64Dynamics } from './float64.js';
 import type { Mlp } from './mlp.js';
 import type { Tensor2D, Variable } from '@tensorflow/tfjs-core';
 
-/** What the HNN and the baseline have in common: a learned vector field dx/dt = f(x). */
+/** What the HNN, the D-HNN and the baseline have in common: a learned vector field dx/dt = f(x). */
 export interface DynamicsModel {
-  readonly kind: 'hnn' | 'baseline';
+  readonly kind: 'hnn' | 'dhnn' | 'baseline';
   /** State dimension (for an HNN, 2 x the number of coordinates q). */
   readonly inputDim: number;
   /** Hidden width of the built-in MLP; undefined for a network of your own. */

@@ -162,14 +162,17 @@ export function float64DirectField(mlp: Float64MlpWeights): Float64Dynamics {
 }
 
 /**
- * A scalar tanh MLP H(x) as a Hamiltonian vector field: for x = (q, p),
- * dq/dt = dH/dp, dp/dt = -dH/dq (paper Eq. 2), with dH/dx by backpropagation in float64.
+ * A scalar tanh MLP S(x) and its input gradient dS/dx by backpropagation in float64. Shared by the
+ * HNN (S = H) and the D-HNN (S = H and S = D). The returned gradient is a buffer reused by every
+ * call.
  */
-export function float64HamiltonianField(mlp: Float64MlpWeights): Float64Dynamics {
+export function float64ScalarGradient(mlp: Float64MlpWeights): {
+  readonly value: (x: Float64Array) => number;
+  readonly gradient: (x: Float64Array) => Float64Array;
+} {
   const net = new Float64Mlp(mlp);
   const sizes = mlp.sizes;
   const dim = sizes[0] as number;
-  const half = dim / 2;
   // Two gradient buffers per width, ping-ponged while going down the layers.
   const grads = sizes.map((n) => new Float64Array(n));
   const gradX = new Float64Array(dim);
@@ -178,7 +181,7 @@ export function float64HamiltonianField(mlp: Float64MlpWeights): Float64Dynamics
     net.forward(x);
     const layers = net.layers;
     const last = layers.length - 1;
-    // dH/d h_last = W_last (a column, out = 1).
+    // dS/d h_last = W_last (a column, out = 1).
     let g = grads[last] as Float64Array;
     g.set((layers[last] as Layer).w);
     for (let l = last - 1; l >= 0; l--) {
@@ -196,7 +199,17 @@ export function float64HamiltonianField(mlp: Float64MlpWeights): Float64Dynamics
     }
     return gradX;
   };
+  return { value: (x) => net.forward(x)[0] as number, gradient };
+}
 
+/**
+ * A scalar tanh MLP H(x) as a Hamiltonian vector field: for x = (q, p),
+ * dq/dt = dH/dp, dp/dt = -dH/dq (paper Eq. 2), with dH/dx by backpropagation in float64.
+ */
+export function float64HamiltonianField(mlp: Float64MlpWeights): Float64Dynamics {
+  const { value, gradient } = float64ScalarGradient(mlp);
+  const dim = mlp.sizes[0] as number;
+  const half = dim / 2;
   return {
     dim,
     timeDerivative: (x, out) => {
@@ -206,6 +219,6 @@ export function float64HamiltonianField(mlp: Float64MlpWeights): Float64Dynamics
         out[half + i] = -(dH[i] as number);
       }
     },
-    hamiltonian: (x) => net.forward(x)[0] as number,
+    hamiltonian: value,
   };
 }

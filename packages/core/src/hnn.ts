@@ -165,28 +165,7 @@ class Hnn implements MlpHnnModel {
     if (this.gradientMethod === 'autodiff') {
       return tf.tidy(() => tf.grad((xx) => tf.sum(this.mlp.apply(xx as Tensor2D)))(x) as Tensor2D);
     }
-    return tf.tidy(() => {
-      // Forward, keeping the activations h_l = tanh(h_{l-1} W_l + b_l).
-      const layers = this.mlp.layers;
-      const last = layers.length - 1;
-      const hs: Tensor2D[] = [x];
-      for (let l = 0; l < last; l++) {
-        const { w, b } = layers[l] as (typeof layers)[number];
-        const prev = hs[l] as Tensor2D;
-        const a = matMul(prev, w);
-        hs.push(tf.tanh(b === undefined ? a : tf.add(a, b)) as Tensor2D);
-      }
-      // Backward by hand for the scalar output H = h_last W_last (W_last is hidden x 1):
-      // g <- (g * (1 - h^2)) W^T. Only tf.tanh's forward value is used, so variableGrads over
-      // this expression is a first-order gradient, which TensorFlow.js computes correctly.
-      let g: Tensor2D = tf.reshape((layers[last] as (typeof layers)[number]).w, [1, -1]);
-      for (let l = last - 1; l >= 0; l--) {
-        const h = hs[l + 1] as Tensor2D;
-        const da: Tensor2D = tf.mul(g, tf.sub(1, tf.square(h)));
-        g = matMul(da, tf.transpose((layers[l] as (typeof layers)[number]).w));
-      }
-      return g;
-    });
+    return explicitInputGradient(this.mlp, x);
   }
 
   timeDerivative(x: Tensor2D): Tensor2D {
@@ -211,4 +190,34 @@ class Hnn implements MlpHnnModel {
   dispose(): void {
     this.mlp.dispose();
   }
+}
+
+/**
+ * dS/dx of a scalar MLP S (output width 1) written out as forward ops: the MLP's backpropagation
+ * by hand. Only tf.tanh's forward value is used, so a tf.variableGrads over a loss of this
+ * gradient is a first-order gradient, which TensorFlow.js computes correctly (its nested gradient
+ * through tf.tanh is not, see tanh.ts). Used by the HNN (S = H) and the D-HNN (S = H and S = D).
+ */
+export function explicitInputGradient(mlp: Mlp, x: Tensor2D): Tensor2D {
+  return tf.tidy(() => {
+    // Forward, keeping the activations h_l = tanh(h_{l-1} W_l + b_l).
+    const layers = mlp.layers;
+    const last = layers.length - 1;
+    const hs: Tensor2D[] = [x];
+    for (let l = 0; l < last; l++) {
+      const { w, b } = layers[l] as (typeof layers)[number];
+      const prev = hs[l] as Tensor2D;
+      const a = matMul(prev, w);
+      hs.push(tf.tanh(b === undefined ? a : tf.add(a, b)) as Tensor2D);
+    }
+    // Backward for the scalar output S = h_last W_last (W_last is hidden x 1):
+    // g <- (g * (1 - h^2)) W^T.
+    let g: Tensor2D = tf.reshape((layers[last] as (typeof layers)[number]).w, [1, -1]);
+    for (let l = last - 1; l >= 0; l--) {
+      const h = hs[l + 1] as Tensor2D;
+      const da: Tensor2D = tf.mul(g, tf.sub(1, tf.square(h)));
+      g = matMul(da, tf.transpose((layers[l] as (typeof layers)[number]).w));
+    }
+    return g;
+  });
 }

@@ -17,6 +17,8 @@ export type {
   MlpBaselineModel,
 } from './baseline.js';
 export type { SampleArray } from './data.js';
+export { createDhnn, float64DissipativeHamiltonianField } from './dhnn.js';
+export type { DhnnModel, DhnnOptions, Float64DhnnDynamics } from './dhnn.js';
 export type { DynamicsModel } from './dynamics-model.js';
 export {
   BackendUnavailableError,
@@ -32,7 +34,7 @@ export type { FastPathName, FastPathPreference } from './fast/fast-path.js';
 export { FusedKernelError, FusedPathError } from '@hnn/kernels';
 export type { FusedKernelErrorCode, FusedPathName } from '@hnn/kernels';
 export { fastPathPreference } from './fast/fast-path.js';
-export { float64DirectField, float64HamiltonianField } from './float64.js';
+export { float64DirectField, float64HamiltonianField, float64ScalarGradient } from './float64.js';
 export type { Float64Dynamics, Float64MlpWeights } from './float64.js';
 export { createHnn } from './hnn.js';
 export type {

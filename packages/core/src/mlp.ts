@@ -63,8 +63,11 @@ function checkPositiveInteger(name: string, value: number): void {
   }
 }
 
-/** Builds an MLP; weights drawn from one RandomState(seed), layer 1 first. */
-export function createMlp(options: MlpOptions): Mlp {
+/**
+ * Builds an MLP; weights drawn from one RandomState(seed), layer 1 first. A model made of several
+ * MLPs (the D-HNN) passes its own `rng` so that one seed draws all of them, one after another.
+ */
+export function createMlp(options: MlpOptions, rng?: RandomState): Mlp {
   const { inputDim, outputDim, hiddenDim = 200, hiddenLayers = 2, seed } = options;
   const { biasInit = 'torch' } = options;
   checkPositiveInteger('inputDim', inputDim);
@@ -76,12 +79,12 @@ export function createMlp(options: MlpOptions): Mlp {
   }
   checkBiasInit(biasInit);
   const sizes = [inputDim, ...Array.from({ length: hiddenLayers }, () => hiddenDim), outputDim];
-  const rng = new RandomState(seed);
+  const draw = rng ?? new RandomState(seed);
   const layers: DenseLayer[] = [];
   for (let l = 0; l < sizes.length - 1; l++) {
     const nIn = sizes[l] as number;
     const nOut = sizes[l + 1] as number;
-    const initial = initialDenseLayer(nIn, nOut, rng, l < sizes.length - 2 ? biasInit : 'none');
+    const initial = initialDenseLayer(nIn, nOut, draw, l < sizes.length - 2 ? biasInit : 'none');
     const w = tf.tidy(() =>
       tf.variable(tf.tensor2d(Float32Array.from(initial.w), [nIn, nOut], 'float32')),
     );

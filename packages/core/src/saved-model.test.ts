@@ -8,6 +8,7 @@ import { decodeBase64, encodeBase64 } from './base64.js';
 import { createBaseline } from './baseline.js';
 import type { DynamicsModel } from './dynamics-model.js';
 import { float64DirectField, float64HamiltonianField } from './float64.js';
+import { createDhnn } from './dhnn.js';
 import { createHnn } from './hnn.js';
 import { loadFloat64Model, loadModel, saveModel } from './node.js';
 import {
@@ -104,6 +105,30 @@ describe('serializeModel / deserializeModel', () => {
       }
       model.dispose();
     }
+  });
+
+  it('saves a D-HNN (H and D, H.W1 ... D.W3) and rebuilds it trainable and as float64', () => {
+    const model = createDhnn({ inputDim: 2, hiddenDim: 12, seed: 3 });
+    const artifacts = serializeModel(model);
+    expect(artifacts.manifest.model.network).toBe('mlp');
+    expect(artifacts.manifest.weights.map((w) => w.name)).toEqual([
+      'H.W1',
+      'H.b1',
+      'H.W2',
+      'H.b2',
+      'H.W3',
+      'D.W1',
+      'D.b1',
+      'D.W2',
+      'D.b2',
+      'D.W3',
+    ]);
+    const back = deserializeModel(decodeModelJson(encodeModelJson(artifacts)));
+    expect(back.kind).toBe('dhnn');
+    expect(weightsOf(back)).toEqual(weightsOf(model));
+    expect(fieldValues(deserializeFloat64(artifacts))).toEqual(fieldValues(model.toFloat64()));
+    back.dispose();
+    model.dispose();
   });
 
   it('round-trips through one JSON text with base64 weights', () => {
@@ -204,7 +229,7 @@ describe('version-1 model files of the hnn CLI', () => {
     const saved = file.weights.map((w) => Float32Array.from(w.data));
     const model = await loadModel(url.pathname);
     expect(model.kind).toBe(kind);
-    expect(model.mlp.sizes).toEqual(file.model.layerSizes);
+    expect(model.mlp?.sizes).toEqual(file.model.layerSizes);
     expect(weightsOf(model)).toEqual(saved.map((w) => Array.from(w)));
     const artifacts = decodeModelJson(await readFile(url, 'utf8'));
     expect(artifacts.manifest.metadata).toMatchObject({

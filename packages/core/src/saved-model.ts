@@ -12,6 +12,8 @@ import type { DynamicsModel } from './dynamics-model.js';
 import { HnnCoreError } from './errors.js';
 import { float64DirectField, float64HamiltonianField } from './float64.js';
 import type { Float64Dynamics } from './float64.js';
+import { createDhnn, float64DissipativeHamiltonianField } from './dhnn.js';
+import type { DhnnModel } from './dhnn.js';
 import { createHnn } from './hnn.js';
 import type { HnnGradientMethod, MlpHnnModel } from './hnn.js';
 
@@ -88,7 +90,7 @@ export interface SerializeModelOptions {
 }
 
 /** A model of the built-in MLP, as createHnn/createBaseline return and deserializeModel gives. */
-export type SavedMlpModel = MlpHnnModel | MlpBaselineModel;
+export type SavedMlpModel = MlpHnnModel | MlpBaselineModel | DhnnModel;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -105,6 +107,22 @@ function mlpShapes(sizes: readonly number[]): number[][] {
     if (l + 2 < sizes.length) shapes.push([sizes[l + 1] as number]);
   }
   return shapes;
+}
+
+/** Weight names of a built-in model: a D-HNN holds two MLPs, H's then D's (H.W1 ... D.W3). */
+function kindWeightNames(kind: unknown, layers: number): string[] {
+  const names = mlpWeightNames(layers);
+  return kind === 'dhnn' ? [...names.map((n) => `H.${n}`), ...names.map((n) => `D.${n}`)] : names;
+}
+
+function kindShapes(kind: unknown, sizes: readonly number[]): number[][] {
+  const shapes = mlpShapes(sizes);
+  return kind === 'dhnn' ? [...shapes, ...shapes] : shapes;
+}
+
+/** The MLP of a built-in model (for a D-HNN, H's; D's has the same sizes). */
+function builtInMlp(model: DynamicsModel): DynamicsModel['mlp'] {
+  return model.kind === 'dhnn' ? (model as DhnnModel).hamiltonianMlp : model.mlp;
 }
 
 function float32Bytes(arrays: readonly Float32Array[]): Uint8Array {
@@ -135,8 +153,8 @@ export function serializeModel(
 ): ModelArtifacts {
   const { metadata, library, createdAt = new Date() } = options;
   const arrays = model.getWeights();
-  const mlp = model.mlp;
-  const names = mlp === undefined ? undefined : mlpWeightNames(mlp.sizes.length - 1);
+  const mlp = builtInMlp(model);
+  const names = mlp === undefined ? undefined : kindWeightNames(model.kind, mlp.sizes.length - 1);
   let byteOffset = 0;
   const weights = arrays.map((a, i): SavedWeightSpec => {
     const variable = model.variables[i];
@@ -177,7 +195,7 @@ export function serializeModel(
 
 /** What {@link artifactsFromWeights} needs: a built-in MLP model described by its weights. */
 export interface MlpWeightsDescription extends SerializeModelOptions {
-  readonly kind: 'hnn' | 'baseline';
+  readonly kind: 'hnn' | 'baseline' | 'dhnn';
   /** MLP widths, input first, e.g. [2, 200, 200, 1]. */
   readonly layerSizes: readonly number[];
   /** [W1, b1, W2, b2, ..., W_last], W (in x out) row-major; stored as float32. */
@@ -191,8 +209,8 @@ export interface MlpWeightsDescription extends SerializeModelOptions {
 export function artifactsFromWeights(description: MlpWeightsDescription): ModelArtifacts {
   const { kind, layerSizes, metadata, library, createdAt = new Date() } = description;
   const arrays = description.weights.map((w) => Float32Array.from(w));
-  const shapes = mlpShapes(layerSizes);
-  const names = mlpWeightNames(layerSizes.length - 1);
+  const shapes = kindShapes(kind, layerSizes);
+  const names = kindWeightNames(kind, layerSizes.length - 1);
   let byteOffset = 0;
   const weights = arrays.map((a, i): SavedWeightSpec => {
     const spec = {
@@ -292,15 +310,15 @@ export function validateManifest(value: unknown, source = 'model'): ModelManifes
     const layerSizes = sizes as number[];
     if (model.activation !== 'tanh') fail("model.activation must be 'tanh'");
     // Checked above to be a positive integer.
-    const outDim = model.kind === 'hnn' ? 1 : (model.inputDim as number);
+    const outDim = model.kind === 'hnn' || model.kind === 'dhnn' ? 1 : (model.inputDim as number);
     if (layerSizes[0] !== model.inputDim || layerSizes[layerSizes.length - 1] !== outDim) {
       fail(
         `model.layerSizes ${JSON.stringify(layerSizes)} do not fit a ${String(model.kind)} on ` +
           `${String(model.inputDim)} inputs (expected [${String(model.inputDim)}, ..., ${outDim}])`,
       );
     }
-    const expected = mlpShapes(layerSizes);
-    const names = mlpWeightNames(layerSizes.length - 1);
+    const expected = kindShapes(model.kind, layerSizes);
+    const names = kindWeightNames(model.kind, layerSizes.length - 1);
     if (
       specs.length !== expected.length ||
       specs.some(
@@ -371,10 +389,10 @@ function requireMlp(manifest: ModelManifest, source: string, wanted: string): nu
         `rebuild the network with createHnn/createBaseline({ network }) and call restoreWeights(model, artifacts) instead of ${wanted}`,
     );
   }
-  if (kind !== 'hnn' && kind !== 'baseline') {
+  if (kind !== 'hnn' && kind !== 'baseline' && kind !== 'dhnn') {
     throw new SavedModelError(
       source,
-      `is a '${kind}' model, which this @hnn/core cannot rebuild (it knows 'hnn' and 'baseline'); upgrade @hnn/core`,
+      `is a '${kind}' model, which this @hnn/core cannot rebuild (it knows 'hnn', 'baseline' and 'dhnn'); upgrade @hnn/core`,
     );
   }
   return [...layerSizes];
@@ -408,15 +426,18 @@ export function deserializeModel(
   }
   const { inputDim, gradientMethod } = manifest.model;
   // The seed only draws initial weights, which setWeights replaces.
+  const kind = manifest.model.kind;
   const model: SavedMlpModel =
-    manifest.model.kind === 'hnn'
+    kind === 'hnn'
       ? createHnn({
           inputDim,
           hiddenDim,
           seed: 0,
           ...(gradientMethod === undefined ? {} : { gradientMethod }),
         })
-      : createBaseline({ inputDim, hiddenDim, seed: 0 });
+      : kind === 'dhnn'
+        ? createDhnn({ inputDim, hiddenDim, seed: 0 })
+        : createBaseline({ inputDim, hiddenDim, seed: 0 });
   try {
     model.setWeights(weights);
   } catch (error) {
@@ -437,10 +458,17 @@ export function deserializeFloat64(
   const source = options.source ?? 'model';
   const weights = readWeights(artifacts, source);
   const sizes = requireMlp(artifacts.manifest, source, 'deserializeFloat64');
-  const mlp = { sizes, weights: weights.map((w) => Float64Array.from(w)) };
-  return artifacts.manifest.model.kind === 'hnn'
-    ? float64HamiltonianField(mlp)
-    : float64DirectField(mlp);
+  const arrays = weights.map((w) => Float64Array.from(w));
+  const kind = artifacts.manifest.model.kind;
+  if (kind === 'dhnn') {
+    const half = arrays.length / 2;
+    return float64DissipativeHamiltonianField(
+      { sizes, weights: arrays.slice(0, half) },
+      { sizes, weights: arrays.slice(half) },
+    );
+  }
+  const mlp = { sizes, weights: arrays };
+  return kind === 'hnn' ? float64HamiltonianField(mlp) : float64DirectField(mlp);
 }
 
 /**
@@ -523,7 +551,9 @@ function fromVersion1(file: Json, source: string): ModelArtifacts {
   };
   const model = isObject(file.model) ? file.model : fail("missing the 'model' section");
   const kind = model.kind;
-  if (kind !== 'hnn' && kind !== 'baseline') fail(`model.kind must be 'hnn' or 'baseline'`);
+  if (kind !== 'hnn' && kind !== 'baseline' && kind !== 'dhnn') {
+    fail(`model.kind must be 'hnn', 'baseline' or 'dhnn'`);
+  }
   if (!isCount(model.degreesOfFreedom, 1))
     fail('model.degreesOfFreedom must be a positive integer');
   const records = Array.isArray(file.weights) ? file.weights : fail("'weights' must be a list");
@@ -537,8 +567,8 @@ function fromVersion1(file: Json, source: string): ModelArtifacts {
   });
   const sizes = model.layerSizes;
   const layerSizes = Array.isArray(sizes) ? (sizes as number[]) : fail('model.layerSizes missing');
-  const shapes = mlpShapes(layerSizes);
-  const names = mlpWeightNames(layerSizes.length - 1);
+  const shapes = kindShapes(kind, layerSizes);
+  const names = kindWeightNames(kind, layerSizes.length - 1);
   let byteOffset = 0;
   const specs = arrays.map((a, i): SavedWeightSpec => {
     const spec = {

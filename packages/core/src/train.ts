@@ -318,9 +318,11 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
   let stepper: Stepper;
   let pathAfterTraining = (): FastPathName => 'none';
   const mlp = model.mlp;
-  if (fastPathReason === undefined && mlp !== undefined) {
+  const kind = model.kind;
+  // A D-HNN is never marked fusable (fusedUnsupportedReason says so); the kind check narrows the type.
+  if (fastPathReason === undefined && mlp !== undefined && kind !== 'dhnn') {
     const trainer = new FusedTrainer({
-      kind: model.kind,
+      kind,
       inputDim: dim,
       hiddenDim: mlp.sizes[1] as number,
       weights: model.getWeights(),

@@ -7,6 +7,8 @@ export const COLORS: Readonly<Record<string, string>> = {
   Observations: '#9a9a9a',
   'Baseline NN': '#e4572e',
   'Hamiltonian NN': '#2a6fdb',
+  'Dissipative HNN': '#2ca02c',
+  Measured: '#9a9a9a',
   'Symplectic, low H': '#1f77b4',
   'Riemannian (adds H)': '#8e44ad',
   'Symplectic, high H': '#d62728',
