@@ -315,7 +315,6 @@ interface RunResult {
   readonly testLoss: number;
   readonly drift: number;
   readonly seconds: number;
-  readonly chosen: string;
 }
 
 async function trainOnce(
@@ -338,15 +337,9 @@ async function trainOnce(
   const seconds = (performance.now() - t0) / 1000;
   if (code !== 0) throw new Error(`hnn ${argv.join(' ')} exited ${code}:\n${stderr}`);
   const file = JSON.parse(readFileSync(modelPath, 'utf8')) as {
-    normalization: { method: string };
     training: { finalTestLoss: number };
   };
-  return {
-    testLoss: file.training.finalTestLoss,
-    drift: Number.NaN,
-    seconds,
-    chosen: file.normalization.method,
-  };
+  return { testLoss: file.training.finalTestLoss, drift: Number.NaN, seconds };
 }
 
 /** Geometric mean (the numbers span decades) and the range over seeds. */
@@ -377,68 +370,89 @@ async function main(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'hnn-bench-normalize-'));
   const seeds = Array.from({ length: seedCount }, (_, i) => i);
-  const rows: string[] = [];
   const started = performance.now();
-  let verdictFailures = 0;
+  // results[system][variant]: one entry per finished seed.
+  const results = new Map(systems.map((s) => [s.name, new Map<string, RunResult[]>()]));
+  let failures = 0;
   try {
-    for (const system of systems) {
+    const csvPaths = systems.map((system) => {
       const csvPath = join(dir, `${system.name}.csv`);
       writeFileSync(csvPath, system.csv === undefined ? ownCsv(system, 0) : system.csv());
-      const results = new Map<string, RunResult[]>();
-      for (const variant of VARIANTS) {
-        const list: RunResult[] = [];
-        for (const seed of seeds) {
+      return csvPath;
+    });
+    // Seed-major, printing the table after each seed: an interrupted long run still gives
+    // every system and variant at the seeds it finished.
+    for (const seed of seeds) {
+      for (const [i, system] of systems.entries()) {
+        for (const variant of VARIANTS) {
           const modelPath = join(dir, 'model.json');
-          const run = await trainOnce(csvPath, modelPath, variant, seed);
+          const run = await trainOnce(csvPaths[i] as string, modelPath, variant, seed);
           const model = loadModel(JSON.parse(readFileSync(modelPath, 'utf8')));
-          list.push({ ...run, drift: energyDriftOf(system, model) });
+          const done = { ...run, drift: energyDriftOf(system, model) };
+          const bySystem = results.get(system.name) as Map<string, RunResult[]>;
+          bySystem.set(variant.label, [...(bySystem.get(variant.label) ?? []), done]);
           process.stderr.write(
-            `${system.name} ${variant.label} seed ${seed}: test loss ${fmt(run.testLoss)}, ` +
-              `drift ${fmt(list.at(-1)?.drift ?? NaN)}, ${run.seconds.toFixed(1)} s\n`,
+            `${system.name} ${variant.label} seed ${seed}: test loss ${fmt(done.testLoss)}, ` +
+              `drift ${fmt(done.drift)}, ${run.seconds.toFixed(1)} s\n`,
           );
         }
-        results.set(variant.label, list);
       }
-      const get = (label: string): RunResult[] => results.get(label) ?? [];
-      const drifts = (label: string): number[] => get(label).map((r) => r.drift);
-      // Worse beyond seed noise: the default's best seed is worse than the other's worst seed.
-      const beyondNoise = (a: number[], b: number[]): boolean => Math.min(...a) > Math.max(...b);
-      const lossOf = (label: string): number[] => get(label).map((r) => r.testLoss);
-      // For each measure: the better of symplectic and none (by geometric mean), and whether the
-      // default is worse than it beyond seed noise.
-      const losesOn = (measure: (label: string) => number[], name: string): string[] => {
-        const best = ['HNN symplectic spread 1', 'HNN none'].reduce((a, b) =>
-          summary(measure(b)).geo < summary(measure(a)).geo ? b : a,
-        );
-        return beyondNoise(measure('HNN default'), measure(best)) ? [`${name} vs ${best}`] : [];
-      };
-      const losses = [...losesOn(lossOf, 'loss'), ...losesOn(drifts, 'drift')];
-      const beatsBaseline =
-        summary(drifts('HNN default')).geo < summary(drifts('baseline default')).geo;
-      const ok = losses.length === 0 && beatsBaseline;
-      if (!ok) verdictFailures++;
-      const chosen = [...new Set(get('HNN default').map((r) => r.chosen))].join('/');
-      rows.push(
-        `| ${system.name} | ${VARIANTS.map((v) => cell(lossOf(v.label))).join(' | ')} | ` +
-          `${VARIANTS.map((v) => cell(drifts(v.label))).join(' | ')} | ${chosen} | ` +
-          `${ok ? 'yes' : `no: ${[...losses, ...(beatsBaseline ? [] : ['baseline drifts less'])].join(', ')}`} |`,
-      );
+      const table = renderTable(systems, results, seeds.slice(0, seed + 1), started);
+      failures = table.failures;
+      process.stdout.write(`${table.text}\n`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  if (failures > 0) process.exitCode = 1;
+}
+
+function renderTable(
+  systems: readonly BenchSystem[],
+  results: ReadonlyMap<string, ReadonlyMap<string, readonly RunResult[]>>,
+  seeds: readonly number[],
+  started: number,
+): { text: string; failures: number } {
+  let failures = 0;
+  const rows = systems.map((system) => {
+    const get = (label: string): readonly RunResult[] => results.get(system.name)?.get(label) ?? [];
+    const drifts = (label: string): number[] => get(label).map((r) => r.drift);
+    const lossOf = (label: string): number[] => get(label).map((r) => r.testLoss);
+    // Worse beyond seed noise: the default's best seed is worse than the other's worst seed.
+    const beyondNoise = (a: number[], b: number[]): boolean => Math.min(...a) > Math.max(...b);
+    // For each measure: the better of the two other scalings (by geometric mean), and whether
+    // the default is worse than it beyond seed noise.
+    const losesOn = (measure: (label: string) => number[], name: string): string[] => {
+      const best = ['HNN symplectic spread 1', 'HNN none'].reduce((a, b) =>
+        summary(measure(b)).geo < summary(measure(a)).geo ? b : a,
+      );
+      return beyondNoise(measure('HNN default'), measure(best)) ? [`${name} vs ${best}`] : [];
+    };
+    const losses = [...losesOn(lossOf, 'loss'), ...losesOn(drifts, 'drift')];
+    const beatsBaseline =
+      summary(drifts('HNN default')).geo < summary(drifts('baseline default')).geo;
+    const ok = losses.length === 0 && beatsBaseline;
+    if (!ok) failures++;
+    const verdict = ok
+      ? 'yes'
+      : `no: ${[...losses, ...(beatsBaseline ? [] : ['baseline drifts less'])].join(', ')}`;
+    return (
+      `| ${system.name} | ${VARIANTS.map((v) => cell(lossOf(v.label))).join(' | ')} | ` +
+      `${VARIANTS.map((v) => cell(drifts(v.label))).join(' | ')} | ${verdict} |`
+    );
+  });
   const minutes = (performance.now() - started) / 60000;
-  process.stdout.write(
-    `Test loss (MSE of dx/dt, data units) and true-energy drift (relative mean square over 7x the ` +
-      `training span) of \`hnn train\` with its defaults except as named; geometric mean over ` +
-      `seeds ${seeds.join(', ')}${seeds.length > 1 ? ' (min–max)' : ''}; ${minutes.toFixed(1)} min.\n\n` +
-      `| system | ${VARIANTS.map((v) => `loss: ${v.label}`).join(' | ')} | ` +
-      `${VARIANTS.map((v) => `drift: ${v.label}`).join(' | ')} | default chose | default ok |\n` +
-      `|${'---|'.repeat(2 * VARIANTS.length + 3)}\n${rows.join('\n')}\n\n` +
-      systems.map((s) => `- ${s.name}: ${s.description}`).join('\n') +
-      '\n',
-  );
-  if (verdictFailures > 0) process.exitCode = 1;
+  const text =
+    `Test loss (MSE of dx/dt, data units) and true-energy drift (relative mean square over 7x ` +
+    `the training span) of \`hnn train\` with its defaults except as named; geometric mean over ` +
+    `seeds ${seeds.join(', ')}${seeds.length > 1 ? ' (min–max)' : ''}; ${minutes.toFixed(1)} min ` +
+    `so far.\n\n` +
+    `| system | ${VARIANTS.map((v) => `loss: ${v.label}`).join(' | ')} | ` +
+    `${VARIANTS.map((v) => `drift: ${v.label}`).join(' | ')} | default ok |\n` +
+    `|${'---|'.repeat(2 * VARIANTS.length + 2)}\n${rows.join('\n')}\n\n` +
+    systems.map((s) => `- ${s.name}: ${s.description}`).join('\n') +
+    '\n';
+  return { text, failures };
 }
 
 // Run when executed, not when imported (by a test or a one-off experiment).
