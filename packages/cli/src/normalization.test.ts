@@ -36,34 +36,37 @@ const geometricMean = (v: number[]): number =>
   Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length);
 
 describe('fitNormalization', () => {
-  it('scales the states to a spread of 0.5 by default, targets to RMS 1', () => {
-    expect(DEFAULT_INPUT_SPREAD).toBe(0.5);
+  it('scales the states to a spread of 1 by default, targets to RMS 1', () => {
+    expect(DEFAULT_INPUT_SPREAD).toBe(1);
     const { x, dx } = skewedSamples();
     const norm = fitNormalization('symplectic', x, dx, 4);
     const out = normalizeSamples(norm, x, dx, 4);
-    expect(geometricMean(stds(out.x, 4))).toBeCloseTo(0.5, 12);
+    expect(geometricMean(stds(out.x, 4))).toBeCloseTo(1, 12);
     let sumSq = 0;
     for (const v of out.dx) sumSq += v * v;
     expect(Math.sqrt(sumSq / out.dx.length)).toBeCloseTo(1, 12);
   });
 
-  it.each([1, 0.25, 3])('spread %s: the states spread so, the pairs stay symplectic', (spread) => {
-    const { x, dx } = skewedSamples();
-    const norm = fitNormalization('symplectic', x, dx, 4, spread);
-    const out = normalizeSamples(norm, x, dx, 4);
-    const s = stds(out.x, 4);
-    expect(geometricMean(s)).toBeCloseTo(spread, 12);
-    // Within a pair q and p keep the ratio of their own spreads; across pairs the products agree.
-    expect(s[0]! / s[2]!).toBeCloseTo(1, 12);
-    expect(s[1]! / s[3]!).toBeCloseTo(1, 12);
-    const c = norm.scale[0]! * norm.scale[2]!;
-    expect(norm.scale[1]! * norm.scale[3]!).toBeCloseTo(c, 9);
-    expect(norm.energyScale).toBeCloseTo(c / norm.timeScale, 9);
-    // The spread changes only the state scale: the same data in time units as with spread 1.
-    const unit = fitNormalization('symplectic', x, dx, 4, 1);
-    expect(norm.scale[0]! * spread).toBeCloseTo(unit.scale[0]!, 9);
-    expect(norm.timeScale / norm.scale[0]!).toBeCloseTo(unit.timeScale / unit.scale[0]!, 9);
-  });
+  it.each([0.5, 0.25, 3])(
+    'spread %s: the states spread so, the pairs stay symplectic',
+    (spread) => {
+      const { x, dx } = skewedSamples();
+      const norm = fitNormalization('symplectic', x, dx, 4, spread);
+      const out = normalizeSamples(norm, x, dx, 4);
+      const s = stds(out.x, 4);
+      expect(geometricMean(s)).toBeCloseTo(spread, 12);
+      // Within a pair q and p keep the ratio of their own spreads; across pairs the products agree.
+      expect(s[0]! / s[2]!).toBeCloseTo(1, 12);
+      expect(s[1]! / s[3]!).toBeCloseTo(1, 12);
+      const c = norm.scale[0]! * norm.scale[2]!;
+      expect(norm.scale[1]! * norm.scale[3]!).toBeCloseTo(c, 9);
+      expect(norm.energyScale).toBeCloseTo(c / norm.timeScale, 9);
+      // The spread changes only the state scale: the same data in time units as with spread 1.
+      const unit = fitNormalization('symplectic', x, dx, 4, 1);
+      expect(norm.scale[0]! * spread).toBeCloseTo(unit.scale[0]!, 9);
+      expect(norm.timeScale / norm.scale[0]!).toBeCloseTo(unit.timeScale / unit.scale[0]!, 9);
+    },
+  );
 
   it.each([0, -1, Number.NaN, Infinity])('refuses spread %s', (spread) => {
     const { x, dx } = skewedSamples();
@@ -97,9 +100,9 @@ describe('hnn train --input-spread', () => {
     await dir.remove();
   });
 
-  it('defaults to 0.5, is recorded in the model file and can be set', async () => {
+  it('defaults to 1, is recorded in the model file and can be set', async () => {
     const spreads: number[] = [];
-    for (const flags of [[], ['--input-spread', '1']]) {
+    for (const flags of [[], ['--input-spread', '0.5']]) {
       const out = dir.path(`m${flags.length}.json`);
       const r = await run([
         'train',
@@ -118,8 +121,8 @@ describe('hnn train --input-spread', () => {
       expect(r.stderr).toContain(`normalisation symplectic (input spread ${spread})`);
       spreads.push(spread);
     }
-    expect(spreads).toEqual([0.5, 1]);
-    const [half, unit] = await Promise.all(
+    expect(spreads).toEqual([1, 0.5]);
+    const [unit, half] = await Promise.all(
       ['m0.json', 'm2.json'].map(async (f) => loadModel(await readFile(dir.path(f), 'utf8'))),
     );
     expect(half!.file.normalization.scale[0]! * 0.5).toBeCloseTo(

@@ -24,14 +24,12 @@ export const NORMALIZATION_METHODS = ['symplectic', 'none'] as const;
 export type NormalizationMethod = (typeof NORMALIZATION_METHODS)[number];
 
 /**
- * The default spread of the normalised states (the geometric mean of their standard deviations):
- * 0.5, not 1. Measured by bench/normalize.ts (table in the README): with spread 1 the HNN's
- * true-energy drift was 1.1-2.4x worse than with the raw numbers on data that was already of
- * order 0.2-1, because the larger inputs drive the tanh layers further from their nearly linear
- * range and the learned H came out less smooth; at 0.5 that loss goes away, and the scaling
- * still rescues data far from order 1 (states ~10 next to momenta ~0.01, or ~0.2 clean).
+ * The default spread of the normalised states (the geometric mean of their standard deviations).
+ * bench/normalize.ts (table in the README) compared 1 with 0.5 and with the raw numbers: neither
+ * other choice was better across its systems (0.5 won on some, lost 7x in drift on the pendulum),
+ * so 1 stays; --input-spread sets another.
  */
-export const DEFAULT_INPUT_SPREAD = 0.5;
+export const DEFAULT_INPUT_SPREAD = 1;
 
 export const IDENTITY_NORMALIZATION = (dim: number): Normalization => ({
   method: 'none',

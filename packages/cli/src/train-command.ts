@@ -69,7 +69,7 @@ Options:
                        and time so the network sees numbers of a set spread while H stays a
                        Hamiltonian; none: the raw numbers, as the paper
   --input-spread X     symplectic only: the normalised states' standard deviation (geometric
-                       mean over the components; default ${DEFAULT_INPUT_SPREAD}, before 0.1: 1)
+                       mean over the components; default ${DEFAULT_INPUT_SPREAD})
   --backend NAME       auto (default), tensorflow, wasm or cpu (TensorFlow.js backend)
   -h, --help           show this help
 
