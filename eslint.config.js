@@ -8,6 +8,7 @@ export default tseslint.config(
       '**/dist/**',
       '**/node_modules/**',
       '**/.turbo/**',
+      '**/.cache/**',
       '**/results/**',
       'e2e/readme-examples/**',
       'bench/**/*.json',

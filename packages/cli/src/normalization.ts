@@ -23,6 +23,14 @@ export interface Normalization {
 export const NORMALIZATION_METHODS = ['symplectic', 'none'] as const;
 export type NormalizationMethod = (typeof NORMALIZATION_METHODS)[number];
 
+/**
+ * The default spread of the normalised states (the geometric mean of their standard deviations).
+ * bench/normalize.ts (table in the README) compared 1 with 0.5 and with the raw numbers: neither
+ * other choice was better across its systems (0.5 won on some, lost 7x in drift on the pendulum),
+ * so 1 stays; --input-spread sets another.
+ */
+export const DEFAULT_INPUT_SPREAD = 1;
+
 export const IDENTITY_NORMALIZATION = (dim: number): Normalization => ({
   method: 'none',
   shift: Array.from({ length: dim }, () => 0),
@@ -34,15 +42,20 @@ export const IDENTITY_NORMALIZATION = (dim: number): Normalization => ({
 /**
  * Fits the symplectic normalisation to training states x and derivatives dx (row-major, dim
  * columns): shift = mean; per pair, scale(q_i) : scale(p_i) = std(q_i) : std(p_i) with the product
- * equal to the squared geometric mean of sqrt(std(q_i) std(p_i)) over pairs; timeScale makes the
- * normalised targets' RMS 1.
+ * equal to the squared geometric mean of sqrt(std(q_i) std(p_i)) over pairs divided by spread^2,
+ * so that the normalised states' standard deviations have geometric mean `spread`; timeScale
+ * makes the normalised targets' RMS 1.
  */
 export function fitNormalization(
   method: NormalizationMethod,
   x: Float64Array,
   dx: Float64Array,
   dim: number,
+  spread: number = DEFAULT_INPUT_SPREAD,
 ): Normalization {
+  if (!(spread > 0 && Number.isFinite(spread))) {
+    throw new RangeError(`spread must be a finite positive number, got ${spread}`);
+  }
   if (method === 'none') return IDENTITY_NORMALIZATION(dim);
   const rows = x.length / dim;
   const n = dim / 2;
@@ -59,7 +72,7 @@ export function fitNormalization(
   const floor = maxStd > 0 ? maxStd * 1e-6 : 1;
   for (let k = 0; k < dim; k++) if (!(std[k]! > floor)) std[k] = maxStd > 0 ? maxStd : 1;
   const pairScale = Array.from({ length: n }, (_, i) => Math.sqrt(std[i]! * std[n + i]!));
-  const common = Math.exp(pairScale.reduce((s, g) => s + Math.log(g), 0) / n);
+  const common = Math.exp(pairScale.reduce((s, g) => s + Math.log(g), 0) / n) / spread;
   const scale = new Array<number>(dim);
   for (let i = 0; i < n; i++) {
     scale[i] = (std[i]! * common) / pairScale[i]!;

@@ -71,7 +71,16 @@ describe('negative numbers written the ordinary way', () => {
   it('every numeric option reads a negative value and judges it by its range', async () => {
     const options: Record<string, string[]> = {
       'make-data': ['trajectories', 'points', 't-end', 'noise', 'seed'],
-      train: ['steps', 'hidden', 'lr', 'weight-decay', 'batch', 'test-split', 'seed'],
+      train: [
+        'steps',
+        'hidden',
+        'lr',
+        'weight-decay',
+        'batch',
+        'test-split',
+        'seed',
+        'input-spread',
+      ],
       rollout: ['t-end', 'points', 'rtol', 'atol'],
       eval: ['rtol', 'atol'],
     };

@@ -19,7 +19,12 @@ import {
   serializeModel,
 } from './model-io.js';
 import type { LoadedModel } from './model-io.js';
-import { fitNormalization, NORMALIZATION_METHODS, normalizeSamples } from './normalization.js';
+import {
+  DEFAULT_INPUT_SPREAD,
+  fitNormalization,
+  NORMALIZATION_METHODS,
+  normalizeSamples,
+} from './normalization.js';
 import type { Normalization } from './normalization.js';
 import { splitTrajectories } from './split.js';
 import {
@@ -75,8 +80,10 @@ Options:
   --seed N             seed of the initial weights, the split and the minibatches (default 0;
                        0 to 4294967295)
   --normalize KIND     symplectic (default): centre the states and scale each (q_i, p_i) pair
-                       and time so the network sees order-1 numbers while H stays a
+                       and time so the network sees numbers of a set spread while H stays a
                        Hamiltonian; none: the raw numbers, as the paper
+  --input-spread X     symplectic only: the normalised states' standard deviation (geometric
+                       mean over the components; default ${DEFAULT_INPUT_SPREAD})
   --backend NAME       auto (default), tensorflow, wasm or cpu (TensorFlow.js backend)
   -h, --help           show this help
 
@@ -125,6 +132,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     'test-split': { type: 'string' },
     seed: { type: 'string' },
     normalize: { type: 'string' },
+    'input-spread': { type: 'string' },
     backend: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -151,6 +159,15 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   });
   const seed = parseInteger('seed', v.seed, TRAIN_DEFAULTS.seed, { min: 0, ...LIMITS.seed });
   const normalize = parseChoice('normalize', v.normalize, NORMALIZATION_METHODS, 'symplectic');
+  const inputSpread = parseNumber('input-spread', v['input-spread'], DEFAULT_INPUT_SPREAD, {
+    above: 0,
+  });
+  if (normalize === 'none' && v['input-spread'] !== undefined) {
+    throw new UsageError(
+      '--input-spread sets the spread of the symplectic normalisation, but --normalize none ' +
+        'trains on the raw numbers; drop one of the two',
+    );
+  }
   const backend = parseChoice('backend', v.backend, BACKENDS, 'auto');
   const out = await OutputFile.reserve('out', outPath, [dataPath]);
   try {
@@ -190,7 +207,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       ...Array.from({ length: data.degreesOfFreedom }, (_, i) => `q${i + 1}`),
       ...Array.from({ length: data.degreesOfFreedom }, (_, i) => `p${i + 1}`),
     ];
-    const normalization = fitNormalization(normalize, trainX, trainDx, dim);
+    const normalization = fitNormalization(normalize, trainX, trainDx, dim, inputSpread);
     const trainN = normalizeSamples(normalization, trainX, trainDx, dim);
     const testN = normalizeSamples(normalization, testX, testDx, dim);
     checkFitsFloat32(
@@ -222,7 +239,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
         `training ${KIND_LABELS[kind]} ${kind === 'dhnn' ? '2 x ' : ''}${dim}-${hidden}-${hidden}-` +
           `${kind === 'baseline' ? dim : 1} (TensorFlow.js backend ${backendInfo.name}): ${steps + 1} iterations, lr ` +
           `${learningRate}, weight decay ${weightDecay}, ${batch === undefined ? 'full batch' : `batch ${batch}`}, ` +
-          `normalisation ${normalize}\n`,
+          `normalisation ${normalize}${normalize === 'none' ? '' : ` (input spread ${inputSpread})`}\n`,
       );
       const width = String(steps + 1).length;
       const progressEvery = Math.max(1, Math.round(steps / 10));
@@ -266,6 +283,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
           learningRate,
           weightDecay,
           batch: batch ?? 'full',
+          ...(normalize === 'none' ? {} : { inputSpread }),
           backend: result.backend,
           fastPath: result.fastPath,
           ...(result.fastPathReason === undefined ? {} : { fastPathReason: result.fastPathReason }),
