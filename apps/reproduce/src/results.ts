@@ -39,14 +39,21 @@ function table1Problem(parsed: unknown): string | null {
   return null;
 }
 
-/** Reads an existing table1.json; null when there is none. A malformed one is never overwritten. */
-export async function readTable1(path: string): Promise<Table1 | null> {
+/**
+ * Reads a results JSON file checked by `problemOf` (which names what is wrong, or null); null when
+ * there is none. A malformed one is reported and never overwritten.
+ */
+export async function readResultsJson<T>(
+  path: string,
+  label: string,
+  problemOf: (parsed: unknown) => string | null,
+): Promise<T | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    // No table yet (ENOTDIR: the results directory is a file; checkResultsDir reports that).
+    // No file yet (ENOTDIR: the results directory is a file; checkResultsDir reports that).
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw new ResultsFileError(`cannot read ${path}: ${(err as Error).message}`);
   }
@@ -54,17 +61,22 @@ export async function readTable1(path: string): Promise<Table1 | null> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-    problem = table1Problem(parsed);
+    problem = problemOf(parsed);
   } catch (err) {
     problem = (err as Error).message.replace(/\s+/g, ' ');
   }
   if (problem !== null) {
     throw new ResultsFileError(
-      `${path} is not a valid table1.json (${problem}); move it away or fix it, ` +
+      `${path} is not a valid ${label} (${problem}); move it away or fix it, ` +
         'then run again (it was left untouched)',
     );
   }
-  return parsed as Table1;
+  return parsed as T;
+}
+
+/** Reads an existing table1.json; null when there is none. A malformed one is never overwritten. */
+export function readTable1(path: string): Promise<Table1 | null> {
+  return readResultsJson<Table1>(path, 'table1.json', table1Problem);
 }
 
 /** Name of the lock (a directory, created atomically by proper-lockfile) beside table1.json. */

@@ -125,6 +125,28 @@ function builtInMlp(model: DynamicsModel): DynamicsModel['mlp'] {
   return model.kind === 'dhnn' ? (model as DhnnModel).hamiltonianMlp : model.mlp;
 }
 
+/** The manifest's weight list of a built-in model whose arrays are laid out one after another. */
+function builtInWeightSpecs(
+  kind: unknown,
+  layerSizes: readonly number[],
+  arrays: readonly Float32Array[],
+): SavedWeightSpec[] {
+  const shapes = kindShapes(kind, layerSizes);
+  const names = kindWeightNames(kind, layerSizes.length - 1);
+  let byteOffset = 0;
+  return arrays.map((a, i): SavedWeightSpec => {
+    const spec = {
+      name: names[i] ?? `w${i}`,
+      shape: shapes[i] ?? [a.length],
+      dtype: 'float32' as const,
+      byteOffset,
+      byteLength: a.byteLength,
+    };
+    byteOffset += a.byteLength;
+    return spec;
+  });
+}
+
 function float32Bytes(arrays: readonly Float32Array[]): Uint8Array {
   const total = arrays.reduce((n, a) => n + a.length, 0);
   const out = new Uint8Array(4 * total);
@@ -209,20 +231,7 @@ export interface MlpWeightsDescription extends SerializeModelOptions {
 export function artifactsFromWeights(description: MlpWeightsDescription): ModelArtifacts {
   const { kind, layerSizes, metadata, library, createdAt = new Date() } = description;
   const arrays = description.weights.map((w) => Float32Array.from(w));
-  const shapes = kindShapes(kind, layerSizes);
-  const names = kindWeightNames(kind, layerSizes.length - 1);
-  let byteOffset = 0;
-  const weights = arrays.map((a, i): SavedWeightSpec => {
-    const spec = {
-      name: names[i] ?? `w${i}`,
-      shape: shapes[i] ?? [a.length],
-      dtype: 'float32' as const,
-      byteOffset,
-      byteLength: a.byteLength,
-    };
-    byteOffset += a.byteLength;
-    return spec;
-  });
+  const weights = builtInWeightSpecs(kind, layerSizes, arrays);
   const manifest = validateManifest({
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
@@ -236,7 +245,7 @@ export function artifactsFromWeights(description: MlpWeightsDescription): ModelA
       activation: 'tanh',
     },
     weights,
-    weightsByteLength: byteOffset,
+    weightsByteLength: weights.reduce((n, w) => n + w.byteLength, 0),
     ...(metadata === undefined ? {} : { metadata }),
   });
   return { manifest, weights: float32Bytes(arrays) };
@@ -567,20 +576,7 @@ function fromVersion1(file: Json, source: string): ModelArtifacts {
   });
   const sizes = model.layerSizes;
   const layerSizes = Array.isArray(sizes) ? (sizes as number[]) : fail('model.layerSizes missing');
-  const shapes = kindShapes(kind, layerSizes);
-  const names = kindWeightNames(kind, layerSizes.length - 1);
-  let byteOffset = 0;
-  const specs = arrays.map((a, i): SavedWeightSpec => {
-    const spec = {
-      name: names[i] ?? `w${i}`,
-      shape: shapes[i] ?? [a.length],
-      dtype: 'float32' as const,
-      byteOffset,
-      byteLength: a.byteLength,
-    };
-    byteOffset += a.byteLength;
-    return spec;
-  });
+  const specs = builtInWeightSpecs(kind, layerSizes, arrays);
   const library = isObject(file.library) ? file.library : {};
   // Everything else a version-1 file holds (normalization, training, ...) becomes metadata.
   const rest = Object.fromEntries(
@@ -606,7 +602,7 @@ function fromVersion1(file: Json, source: string): ModelArtifacts {
         activation: model.activation,
       },
       weights: specs,
-      weightsByteLength: byteOffset,
+      weightsByteLength: specs.reduce((n, w) => n + w.byteLength, 0),
       metadata: {
         convertedFromFormatVersion: 1,
         degreesOfFreedom: model.degreesOfFreedom,

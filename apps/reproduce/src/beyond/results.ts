@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ResultsFileError, withResultsLock } from '../results.js';
+import { readResultsJson, withResultsLock } from '../results.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import {
   BEYOND_MODELS,
@@ -38,30 +37,8 @@ function problem(parsed: unknown): string | null {
 }
 
 /** Reads beyond.json; null when there is none. A malformed one is reported, never overwritten. */
-export async function readBeyond(path: string): Promise<BeyondTable | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw new ResultsFileError(`cannot read ${path}: ${(err as Error).message}`);
-  }
-  let found: string | null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-    found = problem(parsed);
-  } catch (err) {
-    found = (err as Error).message.replace(/\s+/g, ' ');
-  }
-  if (found !== null) {
-    throw new ResultsFileError(
-      `${path} is not a valid ${BEYOND_FILE} (${found}); move it away or fix it, then run again ` +
-        '(it was left untouched)',
-    );
-  }
-  return parsed as BeyondTable;
+export function readBeyond(path: string): Promise<BeyondTable | null> {
+  return readResultsJson<BeyondTable>(path, BEYOND_FILE, problem);
 }
 
 /** Merges rows into beyond.json by (task, seed), under the results lock shared with table1.json. */
