@@ -81,7 +81,24 @@ describe('renderReversibilityMarkdown', () => {
 describe('reversibilitySummary', () => {
   it('says which model returns closer, by how much, from the numbers', () => {
     expect(reversibilitySummary(table)).toMatch(
-      /^The HNN returns closer than the baseline on 1 of 1 tasks \(mass-spring\); the two differ by at most a factor 80\. Over these horizons/,
+      /^The HNN returns closer than the baseline on 1 of 1 runs \(mass-spring\); the two differ by at most a factor 80\. Over these horizons/,
+    );
+    // Several seeds: counted per run and named per task; an exact-zero return error (no finite
+    // ratio) is left out of the factor instead of making it Infinity.
+    const row = table.rows[0]!;
+    const zero = {
+      ...row,
+      seed: 1,
+      hnn: {
+        ...row.hnn,
+        reversibility: {
+          ...row.hnn.reversibility!,
+          error: { ...row.hnn.reversibility!.error, mean: 0 },
+        },
+      },
+    };
+    expect(reversibilitySummary({ ...table, rows: [row, zero] })).toMatch(
+      /^The HNN returns closer than the baseline on 2 of 2 runs \(mass-spring \(2 of 2 seeds\)\); the two differ by at most a factor 80 \(left out: mass-spring \(1 of 2 seeds\), where a model came back with an error of exactly zero/,
     );
     const none: Table1 = { ...table, rows: [table.rows[1]!] };
     expect(reversibilitySummary(none)).toBe('No task has a reversibility measurement yet.');

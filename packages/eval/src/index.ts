@@ -9,6 +9,7 @@ export {
 export { rollout, RolloutError, type RolloutOptions } from './rollout.js';
 export {
   oscillatorEnergyConfig,
+  symplecticEnergyConfig,
   oscillatorRolloutMetrics,
   drawOscillatorStarts,
   type OscillatorEnergyConfig,

@@ -1,4 +1,4 @@
-import { solveDopri5, type OdeFunction } from '@hnn/integrators';
+import { solveDopri5, solveImplicitMidpoint, type OdeFunction } from '@hnn/integrators';
 import { MetricInputError } from './stats.js';
 
 export class RolloutError extends Error {
@@ -9,6 +9,14 @@ export interface RolloutOptions {
   readonly rtol: number;
   readonly atol: number;
   readonly maxSteps?: number;
+  /**
+   * 'rk45' (default): the Dormand-Prince solver at rtol/atol. 'implicit-midpoint': the symplectic
+   * implicit midpoint rule at the constant step `dt` (rtol/atol unused), which adds no secular
+   * energy drift of its own to a Hamiltonian field.
+   */
+  readonly integrator?: 'rk45' | 'implicit-midpoint';
+  /** Step of the implicit midpoint rule; the spacing of tEval must be a whole number of steps. */
+  readonly dt?: number;
 }
 
 /**
@@ -25,6 +33,19 @@ export function rollout(
   const tEnd = tEval[tEval.length - 1];
   if (tEval.length < 2 || tEnd === undefined) {
     throw new MetricInputError('a rollout needs at least two evaluation times');
+  }
+  if (options.integrator === 'implicit-midpoint') {
+    if (options.dt === undefined) {
+      throw new MetricInputError('an implicit-midpoint rollout needs dt');
+    }
+    const sol = solveImplicitMidpoint(field, [tEval[0]!, tEnd], x0, { dt: options.dt, tEval });
+    if (sol.status !== 'success') {
+      throw new RolloutError(
+        `implicit-midpoint rollout from [${Array.from(x0).join(', ')}] stopped at ` +
+          `t=${sol.ts[sol.ts.length - 1] ?? tEval[0]} (${sol.status}): ${sol.message}`,
+      );
+    }
+    return sol.ys;
   }
   const sol = solveDopri5(field, [tEval[0]!, tEnd], x0, {
     tEval,

@@ -12,7 +12,8 @@ export interface SeedStat {
   readonly sd: number;
 }
 
-export type SeedMetric = 'trainLoss' | 'testLoss' | 'energyMse' | 'energyMseCorrected';
+export type SeedMetric =
+  'trainLoss' | 'testLoss' | 'energyMse' | 'energyMseCorrected' | 'energyMseSymplectic';
 export type ModelSeedSummary = Readonly<Record<SeedMetric, SeedStat | null>>;
 
 /** A task's Table 1 line across the seeds it was run with. */
@@ -26,7 +27,13 @@ export interface TaskSeedSummary {
   readonly paper: { readonly baseline: PaperModelResult; readonly hnn: PaperModelResult } | null;
 }
 
-const METRICS: readonly SeedMetric[] = ['trainLoss', 'testLoss', 'energyMse', 'energyMseCorrected'];
+const METRICS: readonly SeedMetric[] = [
+  'trainLoss',
+  'testLoss',
+  'energyMse',
+  'energyMseCorrected',
+  'energyMseSymplectic',
+];
 
 function seedStat(results: readonly ModelResult[], metric: SeedMetric): SeedStat | null {
   const cells = results.map((r) => r[metric]);

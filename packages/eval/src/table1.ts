@@ -16,6 +16,11 @@ export interface ModelResult {
    * whose paper metric has no quirk to correct.
    */
   readonly energyMseCorrected: MeanSe | null;
+  /**
+   * Energy MSE under the corrected protocol with the model rolled out by the symplectic implicit
+   * midpoint rule instead of RK45 (rows 1-2); absent where not measured.
+   */
+  readonly energyMseSymplectic?: MeanSe | null;
   /** Coordinate MSE along the corrected-protocol rollouts. */
   readonly coordMse: MeanSe;
   readonly trainSeconds: number;
