@@ -7,6 +7,7 @@ import {
   FIGURES,
   renderReversibilityMarkdown,
   reversibilitySummary,
+  symplecticComparison,
   twoBodyComparison,
   writeReport,
 } from './report.js';
@@ -136,6 +137,26 @@ describe('writeReport', () => {
       expect(f.caption.length).toBeGreaterThan(5);
       expect(f.differs.length).toBeGreaterThan(5);
     }
+  });
+});
+
+describe('symplecticComparison', () => {
+  it('puts each model beside its symplectic rollout and names the rows where RK45 mattered', () => {
+    const row = table.rows[0]!;
+    const withMidpoint = (kind: 'baseline' | 'hnn', mean: number) => ({
+      ...row[kind],
+      energyMseSymplectic: { mean, se: 0.001 },
+    });
+    const rows = [
+      { ...row, baseline: withMidpoint('baseline', 0.0301), hnn: withMidpoint('hnn', 0.033) },
+    ];
+    const text = symplecticComparison({ rows }).join('\n');
+    expect(text).toContain('| mass-spring | Baseline | 1 | 30.0 | 30.1 | 1.00 |');
+    expect(text).toContain('| mass-spring | HNN | 1 | 30.0 | 33.0 | 1.10 |');
+    expect(text).toMatch(/On mass-spring HNN \(x1\.10\) the two differ by more than 2%/);
+    expect(text).toMatch(/at most 0\.33%/);
+    // Rows without the measurement (written before it existed) give no section.
+    expect(symplecticComparison(table)).toEqual([]);
   });
 });
 

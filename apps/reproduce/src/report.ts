@@ -307,14 +307,24 @@ export function twoBodyComparison(table: Pick<Table1, 'rows'>): string[] {
  */
 export function symplecticComparison(table: Pick<Table1, 'rows'>): string[] {
   const lines: string[] = [];
+  const differing: string[] = [];
   let worst = 0;
+  let closest = 0;
   for (const s of summariseSeeds(table.rows)) {
     for (const kind of ['baseline', 'hnn'] as const) {
-      const rk45 = s[kind].energyMseCorrected;
+      // Rows 1-2: the corrected protocol; the others have one protocol (no quirk to correct).
+      const rk45 = s[kind].energyMseCorrected ?? s[kind].energyMse;
       const midpoint = s[kind].energyMseSymplectic;
       if (rk45 === null || midpoint === null) continue;
       const ratio = midpoint.mean / rk45.mean;
       worst = Math.max(worst, Math.abs(ratio - 1));
+      if (Math.abs(ratio - 1) > 0.02) {
+        differing.push(
+          `${s.task} ${kind === 'hnn' ? 'HNN' : 'baseline'} (x${ratio.toPrecision(3)})`,
+        );
+      } else {
+        closest = Math.max(closest, Math.abs(ratio - 1));
+      }
       lines.push(
         `| ${s.task} | ${kind === 'hnn' ? 'HNN' : 'Baseline'} | ${s.seeds.length} | ` +
           `${(rk45.mean * s.energyScale).toPrecision(3)} | ${(midpoint.mean * s.energyScale).toPrecision(3)} | ` +
@@ -326,19 +336,26 @@ export function symplecticComparison(table: Pick<Table1, 'rows'>): string[] {
   return [
     '### Model error or integrator drift: the energy MSE with a symplectic rollout',
     '',
-    "Rows 1-2 under the corrected protocol (true H, t in [0, 20], 15 starts), each model's field " +
-      'rolled out once by Dormand–Prince RK45 (rtol 1e-12, atol 1e-6, as the reference) and once ' +
-      'by the implicit midpoint rule (symplectic, constant step 20/99/20 ≈ 0.0101, 20 steps per output interval; `solveImplicitMidpoint` in ' +
-      "@hnn/integrators); the truth is RK45 both times. Across-seed means, x1e3. A ratio near 1 says the model's own " +
-      'field makes the energy error; a ratio well below 1 would say RK45 added it.',
+    "Each model's learned field rolled out once by Dormand–Prince RK45, as the energy columns " +
+      'above do, and once by the implicit midpoint rule (symplectic; `solveImplicitMidpoint` in ' +
+      '@hnn/integrators, 20 constant steps per output interval); the truth is the same both ' +
+      'times. Rows 1-2 use the corrected protocol (RK45 at rtol 1e-12), the real pendulum its ' +
+      "notebook's (RK45 at SciPy's default rtol 1e-3 against the measurements), the orbits theirs " +
+      "(rtol 1e-9). Across-seed means in the row's energy scale. A ratio near 1 says the model's " +
+      'own field makes the energy error; a ratio well below 1 says RK45 added part of it.',
     '',
     '| Task | Model | Seeds | Energy MSE, RK45 | Energy MSE, implicit midpoint | midpoint / RK45 |',
     '| --- | --- | --- | --- | --- | --- |',
     ...lines,
     '',
-    `The two rollouts' energy MSEs differ by at most ${(100 * worst).toPrecision(2)}% across these ` +
-      "rows: at rtol 1e-12 over t ≤ 20, RK45's own drift is negligible next to every model's, so " +
-      'each energy column measures the learned field, not the integrator.',
+    differing.length === 0
+      ? `The two rollouts' energy MSEs differ by at most ${(100 * worst).toPrecision(2)}% on every row: ` +
+        "RK45's own error is negligible next to each model's, and the energy columns measure the " +
+        'learned fields, not the integrator.'
+      : `On ${differing.join(', ')} the two differ by more than 2%: there RK45's own error at ` +
+        "that row's tolerance is part of the energy column (a ratio above 1: RK45's error hid part of the " +
+        "model's; below 1: RK45 added to it). On the other rows they differ by at most " +
+        `${(100 * closest).toPrecision(2)}%, and the columns measure the learned fields.`,
     '',
   ];
 }

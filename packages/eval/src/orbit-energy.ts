@@ -1,7 +1,7 @@
 import type { OdeFunction } from '@hnn/integrators';
 import { linspace, nBodySystem, randomOrbitState, solveOrbit } from '@hnn/datasets';
 import { RandomState } from '@hnn/random';
-import { RolloutError } from './rollout.js';
+import { RolloutError, rollout } from './rollout.js';
 import { groupedStats, MetricInputError, type MeanSe } from './stats.js';
 
 /**
@@ -29,6 +29,11 @@ export interface OrbitEnergyConfig {
   /** get_orbit's rtol 1e-9 with SciPy's default atol 1e-6, for truth and models alike. */
   readonly rtol: number;
   readonly atol: number;
+  /**
+   * How the model is rolled out (the truth always by RK45): absent, RK45 at rtol/atol as the
+   * reference; `implicit-midpoint` with steps of at most `dt`, a symplectic method.
+   */
+  readonly modelIntegrator?: { readonly method: 'implicit-midpoint'; readonly dt: number };
 }
 
 /** Two-body (Table 1 row 4): 15 trials over t in [0, 25] at 500 points. */
@@ -137,7 +142,14 @@ export function orbitRolloutMetrics(
 
   for (let i = 0; i < trials; i++) {
     const truth = run(trueField, 'true', i);
-    const model = run(modelField, 'model', i);
+    const model =
+      config.modelIntegrator === undefined
+        ? run(modelField, 'model', i)
+        : rollout(modelField, starts[i]!, tEval, {
+            ...tols,
+            integrator: config.modelIntegrator.method,
+            dt: config.modelIntegrator.dt,
+          });
     const eTrue = new Float64Array(points);
     const eModel = new Float64Array(points);
     let se = 0;

@@ -35,17 +35,31 @@ export function rollout(
     throw new MetricInputError('a rollout needs at least two evaluation times');
   }
   if (options.integrator === 'implicit-midpoint') {
-    if (options.dt === undefined) {
-      throw new MetricInputError('an implicit-midpoint rollout needs dt');
+    const dt = options.dt;
+    if (dt === undefined || !(dt > 0)) {
+      throw new MetricInputError('an implicit-midpoint rollout needs a step dt > 0');
     }
-    const sol = solveImplicitMidpoint(field, [tEval[0]!, tEnd], x0, { dt: options.dt, tEval });
-    if (sol.status !== 'success') {
-      throw new RolloutError(
-        `implicit-midpoint rollout from [${Array.from(x0).join(', ')}] stopped at ` +
-          `t=${sol.ts[sol.ts.length - 1] ?? tEval[0]} (${sol.status}): ${sol.message}`,
-      );
+    // One constant-step solve per output interval, with the largest step <= dt that divides it,
+    // so that any output times work (measured ones are not on one grid).
+    const ys: Float64Array[] = [Float64Array.from(x0)];
+    for (let k = 1; k < tEval.length; k++) {
+      const a = tEval[k - 1]!;
+      const b = tEval[k]!;
+      const steps = Math.max(1, Math.ceil((b - a) / dt - 1e-9));
+      const sol = solveImplicitMidpoint(field, [a, b], ys[k - 1]!, {
+        dt: (b - a) / steps,
+        saveEvery: steps,
+      });
+      const end = sol.ys[sol.ys.length - 1];
+      if (sol.status !== 'success' || end === undefined) {
+        throw new RolloutError(
+          `implicit-midpoint rollout from [${Array.from(x0).join(', ')}] stopped at ` +
+            `t=${sol.ts[sol.ts.length - 1] ?? a} (${sol.status}): ${sol.message}`,
+        );
+      }
+      ys.push(end);
     }
-    return sol.ys;
+    return ys;
   }
   const sol = solveDopri5(field, [tEval[0]!, tEnd], x0, {
     tEval,
