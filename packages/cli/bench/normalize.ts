@@ -101,18 +101,24 @@ function ownSystem(
 
 const num = (x: ArrayLike<number>, i: number): number => x[i] as number;
 
+/** H = p²/2 + q²/2 + q⁴/4 (a hardening Duffing oscillator), shared by two systems below. */
+const DUFFING = {
+  dof: 1,
+  hamiltonian: (x: ArrayLike<number>) =>
+    num(x, 1) ** 2 / 2 + num(x, 0) ** 2 / 2 + num(x, 0) ** 4 / 4,
+  field: (x: ArrayLike<number>, out: Float64Array) => {
+    out[0] = num(x, 1);
+    out[1] = -num(x, 0) - num(x, 0) ** 3;
+  },
+} as const;
+
 export const SYSTEMS: readonly BenchSystem[] = [
   paperSystem('mass-spring', 'shipped: make-data defaults (noise 0.1, dq/dp columns)'),
   paperSystem('pendulum', 'shipped: make-data defaults (noise 0.1, dq/dp columns)'),
   ownSystem({
     name: 'duffing-short',
     description: 'H = p²/2 + q²/2 + q⁴/4, clean, t ≤ 2 (< half a period), states only',
-    dof: 1,
-    hamiltonian: (x) => num(x, 1) ** 2 / 2 + num(x, 0) ** 2 / 2 + num(x, 0) ** 4 / 4,
-    field: (x, out) => {
-      out[0] = num(x, 1);
-      out[1] = -num(x, 0) - num(x, 0) ** 3;
-    },
+    ...DUFFING,
     energy: [0.3, 1.5],
     trajectories: 50,
     points: 20,
@@ -123,12 +129,7 @@ export const SYSTEMS: readonly BenchSystem[] = [
   ownSystem({
     name: 'duffing-small',
     description: 'as duffing-short at energies 0.01-0.05 (states ~0.2), states only',
-    dof: 1,
-    hamiltonian: (x) => num(x, 1) ** 2 / 2 + num(x, 0) ** 2 / 2 + num(x, 0) ** 4 / 4,
-    field: (x, out) => {
-      out[0] = num(x, 1);
-      out[1] = -num(x, 0) - num(x, 0) ** 3;
-    },
+    ...DUFFING,
     energy: [0.01, 0.05],
     trajectories: 50,
     points: 20,
