@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { IMPLEMENTED_TASKS, parseReproduceArgs } from './args.js';
+import { DEFAULT_TASKS, IMPLEMENTED_TASKS, parseReproduceArgs } from './args.js';
 import { UsageError } from './errors.js';
 
 describe('parseReproduceArgs', () => {
   it('defaults to every implemented task at paper settings, seed 0', () => {
     const o = parseReproduceArgs([]);
-    expect(o.tasks).toEqual(IMPLEMENTED_TASKS);
+    expect(o.tasks).toEqual(DEFAULT_TASKS);
+    // The Beyond-the-paper tasks are implemented but run only when named.
+    expect(o.tasks).not.toContain('damped-spring');
+    expect(IMPLEMENTED_TASKS).toContain('damped-spring');
+    expect(parseReproduceArgs(['--tasks', 'damped-spring']).tasks).toEqual(['damped-spring']);
     expect(o.steps).toBeUndefined();
     expect(o.seeds).toEqual([0]);
     expect(o.quick).toBe(false);
