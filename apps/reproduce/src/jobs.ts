@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { initBackend, type BiasInit } from '@hnn/core';
 import type { CanvasBackendPreference } from '@hnn/datasets/pixel';
 import type { Table1Row } from '@hnn/eval';
@@ -19,6 +18,7 @@ import {
 import { beyondFigures } from './figures/beyond-figures.js';
 import { pixelFigures } from './figures/pixel-figures.js';
 import { vectorFieldFigures } from './figures/vector-field-figures.js';
+import { REPO_ROOT, cacheDirFromEnv } from './paths.js';
 import { PIXEL_TASK, runPixelTask } from './pixel-task.js';
 import { runTask } from './run-task.js';
 import { describeFailure } from './summary.js';
@@ -283,21 +283,15 @@ export function jobSteps(
  * since on another machine the coordinator's path means nothing (the SHA-256 is checked anyway).
  */
 export async function workerContext(ownPendulumFile: boolean): Promise<JobContext> {
-  const appDir = fileURLToPath(new URL('..', import.meta.url));
-  const repoRoot = resolve(appDir, '..', '..');
-  const envCache = process.env.HNN_CACHE_DIR;
   const envPendulum = process.env.HNN_REAL_PENDULUM_DATA;
   // @hnn/core is silent unless given a logger; its backend line goes to stderr.
   const warn = (line: string) => process.stderr.write(`${line}\n`);
   const backend = await initBackend(undefined, { logger: { info: warn, warn } });
   return {
     backend: backend.name,
-    cacheDir:
-      envCache !== undefined && envCache !== ''
-        ? resolve(repoRoot, envCache)
-        : join(repoRoot, '.cache', 'hnn'),
+    cacheDir: cacheDirFromEnv(),
     log: (line) => process.stdout.write(`${line}\n`),
-    code: codeVersion(repoRoot),
+    code: codeVersion(REPO_ROOT),
     ...(ownPendulumFile && envPendulum !== undefined && envPendulum !== ''
       ? { realPendulumPath: resolve(envPendulum) }
       : {}),

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@hnn/core';
 import { CacheDirError, ensureCacheDir } from '@hnn/datasets/node';
@@ -18,6 +17,7 @@ import {
   type JobOutcome,
   type ReproduceJob,
 } from './jobs.js';
+import { APP_DIR, REPO_ROOT, cacheDirFromEnv } from './paths.js';
 import { writeReport } from './report.js';
 import {
   ResultsFileError,
@@ -59,9 +59,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const appDir = fileURLToPath(new URL('..', import.meta.url));
-  const repoRoot = resolve(appDir, '..', '..');
-  const baseDir = options.outDir ? resolve(options.outDir) : join(appDir, 'results');
+  const repoRoot = REPO_ROOT;
+  const baseDir = options.outDir ? resolve(options.outDir) : join(APP_DIR, 'results');
   const outDir = options.quick ? join(baseDir, 'quick') : baseDir;
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -72,11 +71,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (options.reportOnly) return rewriteReport(outDir, options.figures, options.quick, log);
 
   const notes: string[] = [];
-  const envCacheDir = process.env.HNN_CACHE_DIR;
-  let cacheDir: string | null =
-    envCacheDir !== undefined && envCacheDir !== ''
-      ? resolve(repoRoot, envCacheDir)
-      : join(repoRoot, '.cache', 'hnn');
+  let cacheDir: string | null = cacheDirFromEnv();
   if (options.tasks.some((t) => CACHED_TASKS.includes(t))) {
     try {
       await ensureCacheDir(cacheDir);

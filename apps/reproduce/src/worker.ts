@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'bullmq';
 import { UsageError } from './errors.js';
@@ -12,6 +11,7 @@ import {
   type JobOutcome,
   type ReproduceJob,
 } from './jobs.js';
+import { REPO_ROOT } from './paths.js';
 import { queueName, redisConnection, type PoolMessage } from './runners.js';
 
 const PROCESSOR = fileURLToPath(new URL('./queue-processor.js', import.meta.url));
@@ -43,8 +43,7 @@ async function ipcWorker(): Promise<void> {
 }
 
 function queueWorker(url: string, lockSeconds: number): void {
-  const appDir = fileURLToPath(new URL('..', import.meta.url));
-  const code = codeVersion(resolve(appDir, '..', '..'));
+  const code = codeVersion(REPO_ROOT);
   if (code === null) {
     throw new UsageError(
       'hnn-worker needs a git checkout to know its code version (the queue is per version)',
