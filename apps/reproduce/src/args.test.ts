@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TASKS, IMPLEMENTED_TASKS, parseReproduceArgs } from './args.js';
-import { UsageError } from './errors.js';
+import { ReproduceUsageError } from './errors.js';
 
 describe('parseReproduceArgs', () => {
   it('defaults to every implemented task at paper settings, seed 0', () => {
@@ -51,8 +51,8 @@ describe('parseReproduceArgs', () => {
     [['--seed', '4294967295'], /at most 4294967294/],
     [['--bias-init', 'uniform'], /--bias-init must be one of torch, zeros/],
     [['--renderer', 'cairo'], /--renderer must be one of auto, node-canvas, napi-rs/],
-  ])('rejects %j with a UsageError that says what to do', (argv, message) => {
-    expect(() => parseReproduceArgs(argv)).toThrow(UsageError);
+  ])('rejects %j with a ReproduceUsageError that says what to do', (argv, message) => {
+    expect(() => parseReproduceArgs(argv)).toThrow(ReproduceUsageError);
     expect(() => parseReproduceArgs(argv)).toThrow(message);
   });
 });
@@ -83,7 +83,7 @@ describe('--workers, --queue, --fresh', () => {
   });
 
   it('refuses a bad worker count, a URL that is not redis://, and both at once', () => {
-    expect(() => parseReproduceArgs(['--workers', '0'])).toThrow(UsageError);
+    expect(() => parseReproduceArgs(['--workers', '0'])).toThrow(ReproduceUsageError);
     expect(() => parseReproduceArgs(['--workers', '65'])).toThrow(/at most 64/);
     expect(() => parseReproduceArgs(['--queue', 'http://x:1'])).toThrow(/redis:\/\//);
     expect(() => parseReproduceArgs(['--queue', 'redis://h:1', '--workers', '2'])).toThrow(

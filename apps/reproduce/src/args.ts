@@ -4,7 +4,7 @@ import { BIAS_INITS, type BiasInit } from '@hnn/core';
 import { TASK_IDS, type TaskId } from '@hnn/datasets';
 import { type CanvasBackendPreference } from '@hnn/datasets/pixel';
 import { BEYOND_TASK_IDS, type BeyondTaskId } from './beyond/run.js';
-import { UsageError } from './errors.js';
+import { ReproduceUsageError } from './errors.js';
 
 /**
  * The tasks this app runs: every Table 1 row, the appendix's three-body task, and the "Beyond the
@@ -118,7 +118,7 @@ results directory or table1.json (found before any training).
 
 function parseInteger(name: string, value: string, min: number): number {
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
-    throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
+    throw new ReproduceUsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
   }
   return Number(value);
 }
@@ -128,7 +128,7 @@ const RENDERERS: readonly CanvasBackendPreference[] = ['auto', 'node-canvas', 'n
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   const found = allowed.find((a) => a === value);
   if (found === undefined) {
-    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+    throw new ReproduceUsageError(`--${name} must be one of ${allowed.join(', ')}, got "${value}"`);
   }
   return found;
 }
@@ -139,11 +139,12 @@ const MAX_SEED = 0xfffffffe;
 /** --seed N or --seeds LIST (not both) as ascending distinct seeds; [0] by default. */
 export function parseSeeds(seed: string | undefined, seeds: string | undefined): number[] {
   if (seed !== undefined && seeds !== undefined) {
-    throw new UsageError('give --seed N or --seeds LIST, not both');
+    throw new ReproduceUsageError('give --seed N or --seeds LIST, not both');
   }
   if (seeds === undefined) {
     const one = seed === undefined ? 0 : parseInteger('seed', seed, 0);
-    if (one > MAX_SEED) throw new UsageError(`--seed must be at most ${MAX_SEED}, got ${one}`);
+    if (one > MAX_SEED)
+      throw new ReproduceUsageError(`--seed must be at most ${MAX_SEED}, got ${one}`);
     return [one];
   }
   const out = new Set<number>();
@@ -152,10 +153,14 @@ export function parseSeeds(seed: string | undefined, seeds: string | undefined):
     const [lo, hi] = range
       ? [parseInteger('seeds', range[1] ?? '', 0), parseInteger('seeds', range[2] ?? '', 0)]
       : [parseInteger('seeds', part, 0), parseInteger('seeds', part, 0)];
-    if (hi < lo) throw new UsageError(`--seeds range "${part}" runs backwards; write ${hi}-${lo}`);
-    if (hi > MAX_SEED) throw new UsageError(`--seeds must stay at most ${MAX_SEED}, got ${hi}`);
+    if (hi < lo)
+      throw new ReproduceUsageError(`--seeds range "${part}" runs backwards; write ${hi}-${lo}`);
+    if (hi > MAX_SEED)
+      throw new ReproduceUsageError(`--seeds must stay at most ${MAX_SEED}, got ${hi}`);
     if (hi - lo >= 1000 || out.size + hi - lo >= 1000) {
-      throw new UsageError(`--seeds "${seeds}" asks for more than 1000 seeds; split the sweep`);
+      throw new ReproduceUsageError(
+        `--seeds "${seeds}" asks for more than 1000 seeds; split the sweep`,
+      );
     }
     for (let k = lo; k <= hi; k++) out.add(k);
   }
@@ -189,7 +194,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
     });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new UsageError(`${msg}. Run with --help for the options.`);
+    throw new ReproduceUsageError(`${msg}. Run with --help for the options.`);
   }
   const { values } = parsed;
   let tasks: ImplementedTask[] = [...DEFAULT_TASKS];
@@ -198,10 +203,10 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
       .split(',')
       .map((t) => t.trim())
       .filter((t) => t.length > 0);
-    if (requested.length === 0) throw new UsageError('--tasks needs at least one task id');
+    if (requested.length === 0) throw new ReproduceUsageError('--tasks needs at least one task id');
     tasks = requested.map((t) => {
       if (!(IMPLEMENTED_TASKS as readonly string[]).includes(t)) {
-        throw new UsageError(
+        throw new ReproduceUsageError(
           `unknown or not yet implemented task "${t}"; choose from ${IMPLEMENTED_TASKS.join(', ')}`,
         );
       }
@@ -211,10 +216,12 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
   }
   const queue = values.queue;
   if (queue !== undefined && !/^rediss?:\/\/[^\s]+$/.test(queue)) {
-    throw new UsageError(`--queue must be a redis://HOST:PORT URL, got "${queue}"`);
+    throw new ReproduceUsageError(`--queue must be a redis://HOST:PORT URL, got "${queue}"`);
   }
   if (queue !== undefined && values.workers !== undefined) {
-    throw new UsageError('give --workers (a local pool) or --queue (remote workers), not both');
+    throw new ReproduceUsageError(
+      'give --workers (a local pool) or --queue (remote workers), not both',
+    );
   }
   const workers =
     values.workers === undefined
@@ -222,7 +229,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions {
       : values.workers === 'auto'
         ? availableParallelism()
         : parseInteger('workers', values.workers, 1);
-  if (workers > 64) throw new UsageError(`--workers must be at most 64, got ${workers}`);
+  if (workers > 64) throw new ReproduceUsageError(`--workers must be at most 64, got ${workers}`);
   const flag = values['real-pendulum-data'];
   const env = process.env.HNN_REAL_PENDULUM_DATA;
   const realPendulumData = flag ?? (env === '' ? undefined : env);

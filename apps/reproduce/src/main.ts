@@ -7,7 +7,7 @@ import { renderTable1Markdown, type Table1, type Table1Row } from '@hnn/eval';
 import { USAGE, parseReproduceArgs, type ImplementedTask } from './args.js';
 import { saveBeyondRows } from './beyond/results.js';
 import { isBeyondTask, type BeyondRow } from './beyond/run.js';
-import { UsageError } from './errors.js';
+import { ReproduceUsageError } from './errors.js';
 import { seedStripFigures } from './figures/seed-strips.js';
 import {
   codeVersion,
@@ -260,7 +260,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // Only what stops the run before any task: a bad option or an unusable results directory.
-    if (err instanceof UsageError || err instanceof ResultsFileError) {
+    if (err instanceof ReproduceUsageError || err instanceof ResultsFileError) {
       process.stderr.write(`error: ${err.message}\n`);
       process.exit(2);
     }

@@ -1,12 +1,13 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
+import { HnnError } from '@hnn/errors';
 import { mergeTable1, renderTable1Markdown, type Table1, type Table1Row } from '@hnn/eval';
 import { BEYOND_FILE, readBeyond } from './beyond/results.js';
 import { writeFileAtomic } from './write-atomic.js';
 
-export class ResultsFileError extends Error {
-  override name = 'ResultsFileError';
+export class ResultsFileError extends HnnError {
+  override readonly code = 'HNN_REPRODUCE_RESULTS_FILE';
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

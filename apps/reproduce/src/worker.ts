@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'bullmq';
-import { UsageError } from './errors.js';
+import { ReproduceUsageError } from './errors.js';
 import {
   codeVersion,
   executeJob,
@@ -45,7 +45,7 @@ async function ipcWorker(): Promise<void> {
 function queueWorker(url: string, lockSeconds: number): void {
   const code = codeVersion(REPO_ROOT);
   if (code === null) {
-    throw new UsageError(
+    throw new ReproduceUsageError(
       'hnn-worker needs a git checkout to know its code version (the queue is per version)',
     );
   }
@@ -96,19 +96,23 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (values.ipc) return ipcWorker();
-  if (values.queue === undefined) throw new UsageError('give --queue redis://HOST:PORT');
+  if (values.queue === undefined) throw new ReproduceUsageError('give --queue redis://HOST:PORT');
   if (!/^rediss?:\/\//.test(values.queue)) {
-    throw new UsageError(`--queue must be a redis:// URL, got ${JSON.stringify(values.queue)}`);
+    throw new ReproduceUsageError(
+      `--queue must be a redis:// URL, got ${JSON.stringify(values.queue)}`,
+    );
   }
   const lock = Number(values['lock-seconds']);
   if (!Number.isInteger(lock) || lock < 1 || lock > 3600) {
-    throw new UsageError('--lock-seconds must be a whole number of seconds from 1 to 3600');
+    throw new ReproduceUsageError(
+      '--lock-seconds must be a whole number of seconds from 1 to 3600',
+    );
   }
   return queueWorker(values.queue, lock);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err);
+  const usage = err instanceof ReproduceUsageError || (err instanceof TypeError && 'code' in err);
   process.stderr.write(
     `error: ${err instanceof Error ? (usage ? err.message : (err.stack ?? err.message)) : String(err)}\n`,
   );

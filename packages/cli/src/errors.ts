@@ -1,8 +1,14 @@
-/** Base class of every error @hnn/cli throws on purpose, so callers can catch them as a group. */
-export class HnnCliError extends Error {
+import { HnnError } from '@hnn/errors';
+
+/**
+ * Base class of every error @hnn/cli throws on purpose, so callers can catch them as a group; an
+ * HnnError (@hnn/errors) whose `code` names the case. Messages are made printable (see below).
+ */
+export class HnnCliError extends HnnError {
+  override readonly code: string = 'HNN_CLI_ERROR';
+
   constructor(message: string) {
     super(printable(message));
-    this.name = new.target.name;
   }
 }
 
@@ -28,13 +34,16 @@ export function quoted(text: string, max = 40): string {
 }
 
 /** A flag is missing, unknown or has a bad value. */
-export class UsageError extends HnnCliError {}
+export class UsageError extends HnnCliError {
+  override readonly code = 'HNN_CLI_USAGE';
+}
 
 /**
  * A data file cannot be used: missing or unreadable, a malformed CSV, a bad value. The message
  * names the file and, where there is one, the line, and says how to fix it.
  */
 export class DataFileError extends HnnCliError {
+  override readonly code = 'HNN_CLI_DATA_FILE';
   readonly file: string;
   readonly line: number | undefined;
 
@@ -50,6 +59,7 @@ export class DataFileError extends HnnCliError {
  * format or version, wrong shapes, non-finite weights.
  */
 export class ModelFormatError extends HnnCliError {
+  override readonly code = 'HNN_CLI_MODEL_FORMAT';
   /** Where the model came from (a path, or 'model JSON' when given as a value). */
   readonly source: string;
   readonly line: number | undefined;
@@ -60,6 +70,3 @@ export class ModelFormatError extends HnnCliError {
     this.line = line;
   }
 }
-
-/** The adaptive solver could not integrate the learned field over the requested span. */
-export class RolloutError extends HnnCliError {}

@@ -1,12 +1,6 @@
 export { processIo } from './cli-io.js';
 export type { CliIo } from './cli-io.js';
-export {
-  DataFileError,
-  HnnCliError,
-  ModelFormatError,
-  RolloutError,
-  UsageError,
-} from './errors.js';
+export { DataFileError, HnnCliError, ModelFormatError, UsageError } from './errors.js';
 export { FINITE_DIFFERENCE_METHOD, finiteDifferenceDerivatives } from './finite-difference.js';
 export { EXIT_CODES, runCli } from './main.js';
 export {

@@ -1,7 +1,8 @@
 import { BackendUnavailableError, InvalidInputError, TrainingDivergedError } from '@hnn/core';
 import type { CliIo } from './cli-io.js';
 import { processIo } from './cli-io.js';
-import { DataFileError, ModelFormatError, printable, RolloutError, UsageError } from './errors.js';
+import { RolloutError } from '@hnn/eval';
+import { DataFileError, ModelFormatError, printable, UsageError } from './errors.js';
 import { EVAL_USAGE, runEval } from './eval-command.js';
 import { MAKE_DATA_USAGE, runMakeData } from './make-data-command.js';
 import { ROLLOUT_USAGE, runRollout } from './rollout-command.js';

@@ -1,6 +1,6 @@
 import { solveHamiltonian } from '@hnn/integrators';
 import type { IntegratorName, SolverStats } from '@hnn/integrators';
-import { RolloutError } from './errors.js';
+import { RolloutError } from '@hnn/eval';
 import type { LoadedModel } from './model-io.js';
 
 export interface RolloutOptions {
@@ -30,7 +30,7 @@ export interface Rollout {
 /**
  * Integrates a loaded model's field from x0 at tEval[0] to the last tEval (adaptive
  * Dormand-Prince RK4(5) by default, or a symplectic method), returning the states at every tEval.
- * RolloutError if the solver stops; UsageError (via IntegratorInputError) for a method that does
+ * RolloutError (@hnn/eval's) if the solver stops; UsageError (via IntegratorInputError) for a method that does
  * not apply.
  */
 export function rolloutModel(

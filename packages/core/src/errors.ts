@@ -1,21 +1,27 @@
 import type { TrainHistoryEntry } from './train.js';
+import { HnnError } from '@hnn/errors';
 
-/** Base class of every error @hnn/core throws on purpose, so callers can catch them as a group. */
-export class HnnCoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+/**
+ * Base class of every error @hnn/core throws on purpose, so callers can catch them as a group;
+ * an HnnError (@hnn/errors) whose `code` names the case.
+ */
+export class HnnCoreError extends HnnError {
+  override readonly code: string = 'HNN_CORE_ERROR';
 }
 
 /** An argument has the wrong shape, length or value (e.g. NaN in training data). */
-export class InvalidInputError extends HnnCoreError {}
+export class InvalidInputError extends HnnCoreError {
+  override readonly code = 'HNN_CORE_INVALID_INPUT';
+}
 
 /** The requested TensorFlow.js backend could not be initialised. */
-export class BackendUnavailableError extends HnnCoreError {}
+export class BackendUnavailableError extends HnnCoreError {
+  override readonly code = 'HNN_CORE_BACKEND_UNAVAILABLE';
+}
 
 /** The training loss became NaN or infinite; parameters are left as they were before that step. */
 export class TrainingDivergedError extends HnnCoreError {
+  override readonly code = 'HNN_CORE_TRAINING_DIVERGED';
   readonly step: number;
   readonly loss: number;
 
@@ -35,6 +41,7 @@ export class TrainingDivergedError extends HnnCoreError {
  * completed step; `history` lists the steps run (none when the signal was aborted before).
  */
 export class TrainingAbortedError extends HnnCoreError {
+  override readonly code = 'HNN_CORE_TRAINING_ABORTED';
   readonly history: readonly TrainHistoryEntry[];
   /** The signal's reason (AbortSignal.reason). */
   readonly reason: unknown;

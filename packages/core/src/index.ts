@@ -27,6 +27,8 @@ export {
   TrainingAbortedError,
   TrainingDivergedError,
 } from './errors.js';
+// The base of every @hnn error and its cross-copy check, so core's users need one import.
+export { HnnError, isHnnError } from '@hnn/errors';
 export { fastPathAvailable } from './fast/fast-path.js';
 export type { FastPathName, FastPathPreference } from './fast/fast-path.js';
 // train() throws these when the fused path fails; re-exported so callers need not import

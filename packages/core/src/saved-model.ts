@@ -24,6 +24,7 @@ export const MODEL_FORMAT_VERSION = 2;
 
 /** A saved model cannot be read or made into a model; the message says what to do. */
 export class SavedModelError extends HnnCoreError {
+  override readonly code = 'HNN_CORE_SAVED_MODEL';
   /** Where the model came from (a path, or 'model' for an in-memory one). */
   readonly source: string;
 

@@ -207,7 +207,8 @@ describe('cachedDataset', () => {
       '/c as the dataset cache directory: the file system is read-only',
     );
     expect(err('EACCES').message).toContain(': permission denied. Point HNN_CACHE_DIR');
-    expect(err('EROFS').code).toBe('EROFS');
+    expect(err('EROFS').fsCode).toBe('EROFS');
+    expect(err('EROFS').code).toBe('HNN_DATASETS_CACHE_DIR');
   });
 
   it('with dir: null generates every time and writes nothing', async () => {

@@ -11,25 +11,26 @@ import {
   type HeaderFieldKind,
 } from './binary-file.js';
 import type { Dataset, DatasetSplit, TaskId } from './types.js';
+import { HnnError } from '@hnn/errors';
 
 /** Bump when the file layout or the meaning of a cached field changes: old files become misses. */
 export const DATASET_CACHE_FORMAT_VERSION = 1;
 
 const MAGIC = Buffer.from('HNNDS\u0000\u0001\n', 'latin1');
 
-export class DatasetCacheError extends Error {
-  override name = 'DatasetCacheError';
+export class DatasetCacheError extends HnnError {
+  override readonly code: string = 'HNN_DATASETS_CACHE';
 }
 
 /**
  * The cache directory cannot be created or written (it is a file, lies under a file, is read-only
  * or not ours). The message names the directory, the reason and the fix; `code` is the file
- * system's error code (EEXIST, ENOTDIR, EACCES, EROFS, ...).
+ * system's error code (EEXIST, ENOTDIR, EACCES, EROFS, ...) is `fsCode`.
  */
 export class CacheDirError extends DatasetCacheError {
-  override name = 'CacheDirError';
+  override readonly code = 'HNN_DATASETS_CACHE_DIR';
   readonly dir: string;
-  readonly code: string | undefined;
+  readonly fsCode: string | undefined;
 
   constructor(dir: string, cause: unknown) {
     const code = (cause as NodeJS.ErrnoException | undefined)?.code;
@@ -50,7 +51,7 @@ export class CacheDirError extends DatasetCacheError {
         'writable directory, or unset it to use the default',
     );
     this.dir = dir;
-    this.code = code;
+    this.fsCode = code;
   }
 }
 

@@ -10,6 +10,7 @@ import {
   REAL_PENDULUM_SOURCES,
 } from './real-pendulum.js';
 import { sha256Hex } from './real-pendulum-file.js';
+import { HnnError } from '@hnn/errors';
 
 /** The part of `fetch` this module uses (the global `fetch` satisfies it). */
 export type FetchLike = (
@@ -34,8 +35,8 @@ export interface FetchAttempt {
  * (the machine seems to have no internet access); the message then says how to place the file by
  * hand.
  */
-export class RealPendulumFetchError extends Error {
-  override name = 'RealPendulumFetchError';
+export class RealPendulumFetchError extends HnnError {
+  override readonly code = 'HNN_DATASETS_FETCH_FAILED';
   readonly attempts: readonly FetchAttempt[];
   readonly offline: boolean;
   readonly outPath: string;

@@ -14,7 +14,7 @@ export {
 } from './oscillator-dataset.js';
 export { massSpringDataset, pendulumDataset } from './tasks.js';
 export {
-  DataFileError,
+  LipsonFormatError,
   lipsonLineOfRow,
   parseLipsonText,
   type LipsonTable,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataFileError, lipsonLineOfRow, parseLipsonText } from './lipson-format.js';
+import { LipsonFormatError, lipsonLineOfRow, parseLipsonText } from './lipson-format.js';
 
 const GOOD = [
   '%o v',
@@ -8,15 +8,15 @@ const GOOD = [
   '  0.0000000000000000e+000  5.3333333333333330e+000  1.3897036702636778e+000  4.9994686484440010e-001 ',
 ];
 
-/** Runs `fn`, expects a DataFileError and returns it. */
-function dataFileError(fn: () => unknown): DataFileError {
+/** Runs `fn`, expects a LipsonFormatError and returns it. */
+function dataFileError(fn: () => unknown): LipsonFormatError {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(DataFileError);
-    return err as DataFileError;
+    expect(err).toBeInstanceOf(LipsonFormatError);
+    return err as LipsonFormatError;
   }
-  throw new Error('expected a DataFileError');
+  throw new Error('expected a LipsonFormatError');
 }
 
 describe('parseLipsonText', () => {
@@ -108,6 +108,6 @@ describe('parseLipsonText', () => {
   it('says what to do in every message', () => {
     const err = dataFileError(() => parseLipsonText(`${GOOD.join('\n')}\n0 1 2`, 'f'));
     expect(err.message).toMatch(/re-download the file or correct that line$/);
-    expect(err.name).toBe('DataFileError');
+    expect(err.name).toBe('LipsonFormatError');
   });
 });

@@ -1,3 +1,4 @@
+import { HnnError } from '@hnn/errors';
 /**
  * Reader for the text format of the Schmidt & Lipson (2009) "invar_datasets" files (the real
  * pendulum of the HNN paper's Table 1 row 3): one header line starting with `%` that names some
@@ -8,8 +9,8 @@
  * A data file that cannot be used as it is. `line` is 1-based (the header is line 1); the message
  * names the file, the line, what is wrong and what to do about it.
  */
-export class DataFileError extends Error {
-  override name = 'DataFileError';
+export class LipsonFormatError extends HnnError {
+  override readonly code = 'HNN_DATASETS_LIPSON_FORMAT';
   readonly file: string;
   readonly line: number;
 
@@ -57,7 +58,7 @@ function preview(s: string): string {
 /**
  * Parses the text of a Schmidt & Lipson file. `source` (usually the path) only labels errors.
  * Accepts CRLF or LF endings, leading/trailing blanks on a line, a UTF-8 byte-order mark and blank
- * lines at the end; rejects, with a `DataFileError` naming the line, a missing header, a blank
+ * lines at the end; rejects, with a `LipsonFormatError` naming the line, a missing header, a blank
  * line between rows, a field that is not a finite decimal number (including NaN and Infinity),
  * a row whose field count differs from the others, and a file without data rows.
  */
@@ -78,7 +79,7 @@ export function parseLipsonText(
   let end = lines.length;
   while (end > 0 && lines[end - 1]!.trim() === '') end--;
   if (end === 0) {
-    throw new DataFileError(
+    throw new LipsonFormatError(
       source,
       1,
       'the file is empty',
@@ -88,7 +89,7 @@ export function parseLipsonText(
   }
   const header = lines[0]!.trim();
   if (!header.startsWith('%')) {
-    throw new DataFileError(
+    throw new LipsonFormatError(
       source,
       1,
       `expected a header line starting with "%", found ${preview(header)}`,
@@ -100,7 +101,7 @@ export function parseLipsonText(
     .split(/\s+/)
     .filter((s) => s !== '');
   if (end === 1) {
-    throw new DataFileError(
+    throw new LipsonFormatError(
       source,
       2,
       'the file has a header but no data rows',
@@ -115,7 +116,7 @@ export function parseLipsonText(
     const lineNo = lipsonLineOfRow(i);
     const trimmed = lines[i + 1]!.trim();
     if (trimmed === '') {
-      throw new DataFileError(
+      throw new LipsonFormatError(
         source,
         lineNo,
         'blank line between data rows',
@@ -132,7 +133,7 @@ export function parseLipsonText(
         expectedColumns !== undefined
           ? 'as this format requires'
           : `as set by the first data row on line ${lipsonLineOfRow(0)}`;
-      throw new DataFileError(
+      throw new LipsonFormatError(
         source,
         lineNo,
         `expected ${columns} columns (${why}) but found ${fields.length}`,
@@ -146,7 +147,7 @@ export function parseLipsonText(
         const what = DECIMAL.test(field)
           ? `is out of the float64 range`
           : `is not a finite decimal number`;
-        throw new DataFileError(
+        throw new LipsonFormatError(
           source,
           lineNo,
           `field ${j + 1} (${preview(field)}) ${what}`,

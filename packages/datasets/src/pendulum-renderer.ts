@@ -1,4 +1,5 @@
 import { DatasetConfigError } from './errors.js';
+import { HnnError } from '@hnn/errors';
 
 /** Which Canvas 2D implementation drew the frames. */
 export type CanvasBackendName = 'node-canvas' | 'napi-rs';
@@ -30,8 +31,8 @@ export interface CanvasBackend {
 }
 
 /** Raised when no Canvas 2D implementation can be loaded; the message says what to install. */
-export class CanvasBackendError extends Error {
-  override name = 'CanvasBackendError';
+export class CanvasBackendError extends HnnError {
+  override readonly code = 'HNN_DATASETS_CANVAS_UNAVAILABLE';
 }
 
 const MODULES: Record<CanvasBackendName, string> = {

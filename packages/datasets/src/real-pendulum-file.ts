@@ -42,7 +42,7 @@ export interface LoadRealPendulumOptions {
  * Reads, verifies and parses `real_pend_h_1.txt`. Throws `DataFileMissingError` when there is no
  * file at `path`, `DataFileUnreadableError` when `path` is empty, a directory or unreadable,
  * `DataFileChecksumError` when its bytes are not the pinned file's (unless
- * `verifyChecksum` is false), and `DataFileError` (with the line number) when it is malformed:
+ * `verifyChecksum` is false), and `LipsonFormatError` (with the line number) when it is malformed:
  * not 4 numeric columns per row, or time not strictly increasing.
  */
 export async function loadRealPendulum(

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetConfigError } from './errors.js';
-import { DataFileError, parseLipsonText } from './lipson-format.js';
+import { LipsonFormatError, parseLipsonText } from './lipson-format.js';
 import {
   DataFileChecksumError,
   DataFileMissingError,
@@ -139,8 +139,8 @@ describe.skipIf(!haveRealFile)(`the real file (${REAL_FILE})`, () => {
     lines[299] = lines[299]!.replace(/e-00[0-9]/, 'e-0x1');
     const path = await writeTemp('corrupt.txt', lines.join('\r\n'));
     const err = await loadRealPendulum(path, { verifyChecksum: false }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DataFileError);
-    expect((err as DataFileError).line).toBe(300);
+    expect(err).toBeInstanceOf(LipsonFormatError);
+    expect((err as LipsonFormatError).line).toBe(300);
     // The checksum catches it first when verification is on.
     await expect(loadRealPendulum(path)).rejects.toBeInstanceOf(DataFileChecksumError);
   });
@@ -205,9 +205,9 @@ describe('loadRealPendulum on local files', () => {
   ] as const)('rejects %s times with the line number', async (_kind, rows, line) => {
     const path = await writeTemp('time.txt', [header, ...rows].join('\r\n'));
     const err = await loadRealPendulum(path, { verifyChecksum: false }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DataFileError);
-    expect((err as DataFileError).line).toBe(line);
-    expect((err as DataFileError).message).toMatch(
+    expect(err).toBeInstanceOf(LipsonFormatError);
+    expect((err as LipsonFormatError).line).toBe(line);
+    expect((err as LipsonFormatError).message).toMatch(
       new RegExp(`^.*time\\.txt:${line}: time \\(column 2\\) must strictly increase`),
     );
   });
@@ -222,10 +222,10 @@ describe('loadRealPendulum on local files', () => {
   ] as const)('rejects %s with the line number', async (_what, lines, line, message) => {
     const path = await writeTemp('bad.txt', lines.join('\n'));
     const err = await loadRealPendulum(path, { verifyChecksum: false }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DataFileError);
-    expect((err as DataFileError).file).toBe(path);
-    expect((err as DataFileError).line).toBe(line);
-    expect((err as DataFileError).message).toMatch(message);
+    expect(err).toBeInstanceOf(LipsonFormatError);
+    expect((err as LipsonFormatError).file).toBe(path);
+    expect((err as LipsonFormatError).line).toBe(line);
+    expect((err as LipsonFormatError).message).toMatch(message);
   });
 });
 

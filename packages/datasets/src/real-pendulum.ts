@@ -1,6 +1,7 @@
 import { DatasetConfigError } from './errors.js';
-import { DataFileError, lipsonLineOfRow, type LipsonTable } from './lipson-format.js';
+import { LipsonFormatError, lipsonLineOfRow, type LipsonTable } from './lipson-format.js';
 import type { Dataset } from './types.js';
+import { HnnError } from '@hnn/errors';
 
 /** File name of the real-pendulum data in Schmidt & Lipson's `invar_datasets.zip`. */
 export const REAL_PENDULUM_FILE_NAME = 'real_pend_h_1.txt';
@@ -46,8 +47,8 @@ export function realPendulumHowToGet(outPath = `./${REAL_PENDULUM_FILE_NAME}`): 
 }
 
 /** The data file is not at the given path; the message says where to get it. */
-export class DataFileMissingError extends Error {
-  override name = 'DataFileMissingError';
+export class DataFileMissingError extends HnnError {
+  override readonly code = 'HNN_DATASETS_DATA_FILE_MISSING';
   readonly file: string;
 
   constructor(file: string) {
@@ -60,10 +61,11 @@ export class DataFileMissingError extends Error {
  * Something is at the given path but it cannot be read as the data file: a directory, an empty
  * path, or a file without read permission. The message says which and what to pass instead.
  */
-export class DataFileUnreadableError extends Error {
-  override name = 'DataFileUnreadableError';
+export class DataFileUnreadableError extends HnnError {
+  override readonly code = 'HNN_DATASETS_DATA_FILE_UNREADABLE';
   readonly file: string;
-  readonly code: string | undefined;
+  /** The file system's error code (EACCES, EISDIR, ...), when there was one. */
+  readonly fsCode: string | undefined;
 
   constructor(file: string, problem: string, code?: string) {
     super(
@@ -72,13 +74,13 @@ export class DataFileUnreadableError extends Error {
         `itself (get it with \`${REAL_PENDULUM_FETCH_COMMAND} --out PATH\`)`,
     );
     this.file = file;
-    this.code = code;
+    this.fsCode = code;
   }
 }
 
 /** The file's bytes are not the pinned file's; both hashes are in the message and properties. */
-export class DataFileChecksumError extends Error {
-  override name = 'DataFileChecksumError';
+export class DataFileChecksumError extends HnnError {
+  override readonly code = 'HNN_DATASETS_DATA_FILE_CHECKSUM';
   readonly file: string;
   readonly expected: string;
   readonly actual: string;
@@ -105,7 +107,7 @@ export interface RealPendulumRows extends LipsonTable {
 }
 
 /**
- * Throws a `DataFileError` naming the line if time (column 2) does not strictly increase, and a
+ * Throws a `LipsonFormatError` naming the line if time (column 2) does not strictly increase, and a
  * `DatasetConfigError` if the rows do not have the real pendulum's 4 columns.
  */
 export function checkRealPendulumRows(rows: RealPendulumRows): void {
@@ -120,7 +122,7 @@ export function checkRealPendulumRows(rows: RealPendulumRows): void {
     const prev = rows.rows[(i - 1) * c + 1]!;
     const t = rows.rows[i * c + 1]!;
     if (!(t > prev)) {
-      throw new DataFileError(
+      throw new LipsonFormatError(
         rows.source,
         lipsonLineOfRow(i),
         `time (column 2) must strictly increase, but ${t} follows ${prev} on line ` +

@@ -1,8 +1,10 @@
 import { solveDopri5, solveImplicitMidpoint, type OdeFunction } from '@hnn/integrators';
 import { MetricInputError } from './stats.js';
+import { HnnError } from '@hnn/errors';
 
-export class RolloutError extends Error {
-  override name = 'RolloutError';
+/** The solver could not integrate the field over the requested span (it blew up or stalled). */
+export class RolloutError extends HnnError {
+  override readonly code = 'HNN_EVAL_ROLLOUT_FAILED';
 }
 
 export interface RolloutOptions {

@@ -1,11 +1,13 @@
+import { HnnError } from '@hnn/errors';
 /** A value with its standard error, as Table 1 reports "mean ± se". */
 export interface MeanSe {
   readonly mean: number;
   readonly se: number;
 }
 
-export class MetricInputError extends Error {
-  override name = 'MetricInputError';
+/** A metric was given unusable values (non-finite, mismatched lengths, too few samples). */
+export class MetricInputError extends HnnError {
+  override readonly code = 'HNN_EVAL_INVALID_INPUT';
 }
 
 function assertFinite(values: ArrayLike<number>, what: string): void {

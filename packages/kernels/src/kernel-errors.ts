@@ -2,7 +2,9 @@ import { KernelStatus } from './boundary.js';
 import { HnnKernelsError } from './errors.js';
 
 /** Thrown when the fused path cannot run or fails; train() then reports it as is. */
-export class FusedPathError extends HnnKernelsError {}
+export class FusedPathError extends HnnKernelsError {
+  override readonly code: string = 'HNN_KERNELS_FUSED_PATH';
+}
 
 /**
  * What the fused kernel's boundary refused (native/kernel.h, "Boundary checks"), or, for
@@ -20,7 +22,7 @@ export type FusedKernelErrorCode =
 
 /** A FusedPathError with a machine-readable `code`: the kernel refused a call, touching nothing. */
 export class FusedKernelError extends FusedPathError {
-  readonly code: FusedKernelErrorCode;
+  override readonly code: FusedKernelErrorCode;
 
   constructor(code: FusedKernelErrorCode, message: string) {
     super(message);

@@ -1,4 +1,5 @@
 import { correctlyRoundedLog } from './log.js';
+import { HnnError } from '@hnn/errors';
 
 /**
  * A seeded generator that reproduces numpy's legacy `np.random.RandomState` stream: MT19937 seeded
@@ -15,8 +16,8 @@ const MATRIX_A = 0x9908b0df;
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 
-export class RandomStateError extends Error {
-  override name = 'RandomStateError';
+export class RandomStateError extends HnnError {
+  override readonly code = 'HNN_RANDOM_INVALID_ARGUMENT';
 }
 
 export class RandomState {
