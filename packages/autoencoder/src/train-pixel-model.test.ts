@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, InvalidInputError, TrainingDivergedError } from '@hnn/core';
+import {
+  initBackend,
+  InvalidInputError,
+  TrainingAbortedError,
+  TrainingDivergedError,
+} from '@hnn/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePixelLosses } from './evaluate.js';
 import { pixelLossPerSample } from './pixel-loss.js';
@@ -164,6 +169,68 @@ describe('trainPixelModel on a tiny synthetic pendulum', () => {
     await expect(
       trainPixelModel(model, { train: { ...train, pixels: huge } }, { steps: 3, batchSize: 10 }),
     ).rejects.toThrow(TrainingDivergedError);
+    model.dispose();
+  });
+});
+
+describe('trainPixelModel embeds like train()', () => {
+  for (const fastPath of ['off', 'auto'] as const) {
+    it(`fast path ${fastPath}: onStep sees every step and an abort stops after the step in progress`, async () => {
+      const model = tiny('hnn', 4);
+      const controller = new AbortController();
+      const seen: number[] = [];
+      const run = trainPixelModel(
+        model,
+        { train },
+        {
+          steps: 50,
+          batchSize: 20,
+          fastPath,
+          onStep: (entry) => {
+            seen.push(entry.step);
+            if (entry.step === 6) controller.abort('enough');
+          },
+          signal: controller.signal,
+        },
+      );
+      const error = await run.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TrainingAbortedError);
+      const aborted = error as TrainingAbortedError<{ step: number }>;
+      expect(aborted.code).toBe('HNN_CORE_TRAINING_ABORTED');
+      expect(aborted.reason).toBe('enough');
+      expect(aborted.history.map((e) => e.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      model.dispose();
+    });
+  }
+
+  it('keeps the active TensorFlow.js backend unless asked, and yields to timers', async () => {
+    await tf.setBackend('cpu');
+    try {
+      const model = tiny('baseline', 5);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const result = await trainPixelModel(
+        model,
+        { train },
+        { steps: 40, batchSize: 50, fastPath: 'off', maxBlockMs: 5 },
+      );
+      clearInterval(timer);
+      expect(result.backend).toBe('cpu');
+      expect(tf.getBackend()).toBe('cpu');
+      // Without yielding the interval cannot fire while the steps run.
+      expect(ticks).toBeGreaterThan(0);
+      model.dispose();
+    } finally {
+      await initBackend('wasm');
+    }
+  });
+
+  it('refuses a maxBlockMs that is not a number >= 0', async () => {
+    const model = tiny('hnn', 6);
+    await expect(
+      trainPixelModel(model, { train }, { steps: 1, batchSize: 10, maxBlockMs: -1 }),
+    ).rejects.toThrow(InvalidInputError);
     model.dispose();
   });
 });

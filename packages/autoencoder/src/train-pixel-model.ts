@@ -1,13 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   Adam,
+  checkMaxBlockMs,
   fastPathPreference,
-  getBackendInfo,
-  initBackend,
   InvalidInputError,
+  resolveTrainBackend,
+  runTrainingLoop,
+  SILENT_LOGGER,
   TrainingDivergedError,
 } from '@hnn/core';
-import type { BackendName, FastPathName, FastPathPreference } from '@hnn/core';
+import type {
+  FastPathName,
+  FastPathPreference,
+  Logger,
+  TrainBackendOption,
+  TrainingLoopResult,
+} from '@hnn/core';
 import { FusedPixelTrainer, fusedPixelUnsupportedReason } from '@hnn/kernels';
 import { RandomState } from '@hnn/random';
 import { checkSplit, gatherRows } from './data.js';
@@ -61,6 +69,23 @@ export interface PixelTrainOptions {
   readonly fastPath?: FastPathPreference;
   /** Threads of the fused path, 1 or 2 (default: timed, the faster). */
   readonly threads?: number;
+  /** Called after every step with its losses (and the test minibatch's at progress steps). */
+  readonly onStep?: (entry: PixelTrainHistoryEntry) => void;
+  /**
+   * Aborting stops training after the step in progress, with @hnn/core's TrainingAbortedError
+   * (its `history` holds this function's entries); the model keeps the last completed step's
+   * weights.
+   */
+  readonly signal?: AbortSignal;
+  /** Longest time in ms between returns to the event loop, as train()'s (default 40). */
+  readonly maxBlockMs?: number;
+  /**
+   * 'keep' (default): TensorFlow.js's active backend, never switched (it runs the steps only
+   * when fastPath is 'none'); otherwise initBackend(backend) first, as train()'s option.
+   */
+  readonly backend?: TrainBackendOption;
+  /** Where the backend choice is logged when `backend` asks for one; default silent. */
+  readonly logger?: Logger;
 }
 
 /** Losses of one step's minibatch, before the update. */
@@ -86,7 +111,7 @@ export interface PixelTrainResult {
   readonly seconds: number;
   readonly msPerStep: number;
   /** The TensorFlow.js backend (it ran the steps when fastPath is 'none'). */
-  readonly backend: BackendName;
+  readonly backend: string;
   /** What ran the steps: the fused kernel's engine and threads, or 'none' (TensorFlow.js). */
   readonly fastPath: FastPathName;
   /** Why the fused path was not used (or runs on one thread), when it was not. */
@@ -247,11 +272,16 @@ export async function trainPixelModel(
     seed = PIXEL_TRAINING_DEFAULTS.seed,
     onProgress,
     progressEvery = PIXEL_TRAINING_DEFAULTS.progressEvery,
+    onStep,
+    signal,
+    maxBlockMs = 40,
+    logger = SILENT_LOGGER,
   } = options;
   checkInteger('steps', steps, 0);
   checkInteger('batchSize', batchSize, 1);
   checkInteger('progressEvery', progressEvery, 1);
   checkInteger('seed', seed, 0);
+  checkMaxBlockMs(maxBlockMs);
   if (seed >= 0xffffffff) {
     throw new InvalidInputError(`seed must be below 2^32 - 1, got ${seed}.`);
   }
@@ -271,7 +301,7 @@ export async function trainPixelModel(
   }
   // Adam validates learningRate and weightDecay.
   const adam = new Adam({ learningRate, weightDecay });
-  const backend = (getBackendInfo() ?? (await initBackend())).name;
+  const backend = await resolveTrainBackend(options.backend ?? 'keep', logger);
   if (options.threads !== undefined && options.threads !== 1 && options.threads !== 2) {
     throw new InvalidInputError(`threads must be 1 or 2, got ${String(options.threads)}.`);
   }
@@ -320,38 +350,36 @@ export async function trainPixelModel(
   const testRng = new RandomState(seed + 1);
 
   const total = steps + 1;
-  const history: PixelTrainHistoryEntry[] = [];
   const start = performance.now();
+  let loop: TrainingLoopResult<PixelTrainHistoryEntry>;
   try {
-    for (let step = 0; step < total; step++) {
-      const indices = rng.permutation(train.n).subarray(0, batchSize);
-      const trainValues = stepper.lossAndGradients(indices);
-      if (!Number.isFinite(trainValues.total)) {
-        stepper.discard();
-        throw new TrainingDivergedError(step, trainValues.total, learningRate);
-      }
-      stepper.update();
-
-      const report = step % progressEvery === 0 || step === total - 1;
-      let testValues: PixelLossValues | undefined;
-      if (report && test !== undefined) {
+    loop = await runTrainingLoop<PixelTrainHistoryEntry>({
+      total,
+      progressEvery,
+      signal,
+      maxBlockMs,
+      onStep,
+      runStep(step, report) {
+        const indices = rng.permutation(train.n).subarray(0, batchSize);
+        const trainValues = stepper.lossAndGradients(indices);
+        if (!Number.isFinite(trainValues.total)) {
+          stepper.discard();
+          throw new TrainingDivergedError(step, trainValues.total, learningRate);
+        }
+        stepper.update();
+        if (!report || test === undefined) return { step, train: trainValues };
         const testIndices = testRng.permutation(test.n).subarray(0, Math.min(batchSize, test.n));
-        testValues = stepper.testLoss(testIndices);
-      }
-      const entry: PixelTrainHistoryEntry =
-        testValues === undefined
-          ? { step, train: trainValues }
-          : { step, train: trainValues, test: testValues };
-      history.push(entry);
-      if (report && onProgress !== undefined) {
-        const elapsedMs = performance.now() - start;
-        const etaMs = (elapsedMs / (step + 1)) * (total - step - 1);
-        onProgress({ ...entry, total, elapsedMs, etaMs });
-      }
-    }
+        return { step, train: trainValues, test: stepper.testLoss(testIndices) };
+      },
+      onProgress:
+        onProgress === undefined
+          ? undefined
+          : (entry, timing) => onProgress({ ...entry, ...timing }),
+    });
   } finally {
     await stepper.finish();
   }
+  const { history } = loop;
   const seconds = (performance.now() - start) / 1000;
   const last = history[history.length - 1] as PixelTrainHistoryEntry;
   return {

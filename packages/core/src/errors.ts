@@ -37,19 +37,20 @@ export class TrainingDivergedError extends HnnCoreError {
 }
 
 /**
- * train() stopped because its AbortSignal aborted. The model holds the weights of the last
- * completed step; `history` lists the steps run (none when the signal was aborted before).
+ * Training stopped because its AbortSignal aborted (train(), or @hnn/autoencoder's
+ * trainPixelModel, whose entries are its own history type `E`). The model holds the weights of
+ * the last completed step; `history` lists the steps run (none when the signal was aborted before).
  */
-export class TrainingAbortedError extends HnnCoreError {
+export class TrainingAbortedError<E = TrainHistoryEntry> extends HnnCoreError {
   override readonly code = 'HNN_CORE_TRAINING_ABORTED';
-  readonly history: readonly TrainHistoryEntry[];
+  readonly history: readonly E[];
   /** The signal's reason (AbortSignal.reason). */
   readonly reason: unknown;
 
-  constructor(history: readonly TrainHistoryEntry[], reason: unknown) {
+  constructor(history: readonly E[], reason: unknown) {
     super(
       `Training was aborted after ${history.length} step(s); the model keeps the weights of the ` +
-        'last completed step. Call train() again to continue (with a fresh Adam state).',
+        'last completed step. Call it again to continue (with a fresh Adam state).',
     );
     this.history = history;
     this.reason = reason;

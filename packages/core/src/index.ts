@@ -1,6 +1,6 @@
 export { Adam } from './adam.js';
 export type { AdamOptions } from './adam.js';
-export { getBackendInfo, initBackend } from './backend.js';
+export { getBackendInfo, initBackend, resolveTrainBackend } from './backend.js';
 export type {
   BackendInfo,
   BackendName,
@@ -69,6 +69,8 @@ export type {
 } from './train.js';
 export { SILENT_LOGGER } from './logger.js';
 export type { Logger } from './logger.js';
+export { checkMaxBlockMs, runTrainingLoop } from './training-loop.js';
+export type { LoopTiming, TrainingLoopOptions, TrainingLoopResult } from './training-loop.js';
 export { yieldToEventLoop } from './yield.js';
 export {
   MODEL_FORMAT,

@@ -6,14 +6,15 @@ import type { TrainBackendOption } from './backend.js';
 import { checkSamples } from './data.js';
 import type { SampleArray } from './data.js';
 import type { DynamicsModel } from './dynamics-model.js';
-import { InvalidInputError, TrainingAbortedError, TrainingDivergedError } from './errors.js';
+import { InvalidInputError, TrainingDivergedError } from './errors.js';
 import { fastPathPreference, fusedUnsupportedReason } from './fast/fast-path.js';
 import type { FastPathName, FastPathPreference } from './fast/fast-path.js';
 import { FusedTrainer } from './fast/fused-trainer.js';
 import { SILENT_LOGGER } from './logger.js';
 import type { Logger } from './logger.js';
 import { mseLoss } from './loss.js';
-import { yieldToEventLoop } from './yield.js';
+import { checkMaxBlockMs, runTrainingLoop } from './training-loop.js';
+import type { TrainingLoopResult } from './training-loop.js';
 
 export interface TrainProgress {
   /** Index of the step just taken, 0 .. total - 1. */
@@ -299,11 +300,7 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
       throw new InvalidInputError(`batchSize ${batchSize} exceeds the ${nTrain} training rows.`);
     }
   }
-  if (!(maxBlockMs >= 0)) {
-    throw new InvalidInputError(
-      `maxBlockMs must be a number >= 0 (or Infinity), got ${maxBlockMs}.`,
-    );
-  }
+  checkMaxBlockMs(maxBlockMs);
   const stopping = checkEarlyStopping(earlyStopping, nTest);
   if (options.threads !== undefined && options.threads !== 1 && options.threads !== 2) {
     throw new InvalidInputError(`threads must be 1 or 2, got ${String(options.threads)}.`);
@@ -366,61 +363,49 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
     );
   }
 
-  const total = steps + 1;
-  const history: TrainHistoryEntry[] = [];
   let finalTestLoss: number | undefined;
   let best: { step: number; testLoss: number; weights?: Float32Array[] } | undefined;
   let sinceBest = 0;
-  let stoppedEarly = false;
   const start = performance.now();
-  let chunkStart = start;
-  let stepStart = start;
+  let loop: TrainingLoopResult<TrainHistoryEntry>;
   try {
-    for (let step = 0; step < total; step++) {
-      const now = performance.now();
-      // Predict from the last step's duration whether this one would hold the thread too long.
-      if (step > 0 && now - chunkStart + (now - stepStart) > maxBlockMs) {
-        await yieldToEventLoop();
-        chunkStart = performance.now();
-      }
-      if (signal?.aborted === true) throw new TrainingAbortedError(history, signal.reason);
-      stepStart = performance.now();
-      const trainLoss = stepper.lossAndGradients();
-      if (!Number.isFinite(trainLoss)) {
-        stepper.discard();
-        throw new TrainingDivergedError(step, trainLoss, learningRate);
-      }
-      stepper.apply();
-
-      const report = step % progressEvery === 0 || step === total - 1;
-      const testLoss = report ? stepper.testLoss() : undefined;
-      if (testLoss !== undefined) finalTestLoss = testLoss;
-      const entry: TrainHistoryEntry =
-        testLoss === undefined ? { step, trainLoss } : { step, trainLoss, testLoss };
-      history.push(entry);
-      onStep?.(entry);
-      if (report && onProgress !== undefined) {
-        const elapsedMs = performance.now() - start;
-        const etaMs = (elapsedMs / (step + 1)) * (total - step - 1);
-        onProgress(
-          testLoss === undefined
-            ? { step, total, trainLoss, elapsedMs, etaMs }
-            : { step, total, trainLoss, testLoss, elapsedMs, etaMs },
-        );
-      }
-      if (stopping !== undefined && testLoss !== undefined) {
+    loop = await runTrainingLoop<TrainHistoryEntry>({
+      total: steps + 1,
+      progressEvery,
+      signal,
+      maxBlockMs,
+      onStep,
+      runStep(step, report) {
+        const trainLoss = stepper.lossAndGradients();
+        if (!Number.isFinite(trainLoss)) {
+          stepper.discard();
+          throw new TrainingDivergedError(step, trainLoss, learningRate);
+        }
+        stepper.apply();
+        const testLoss = report ? stepper.testLoss() : undefined;
+        if (testLoss !== undefined) finalTestLoss = testLoss;
+        return testLoss === undefined ? { step, trainLoss } : { step, trainLoss, testLoss };
+      },
+      onProgress:
+        onProgress === undefined
+          ? undefined
+          : (entry, timing) => onProgress({ ...entry, ...timing }),
+      shouldStop(entry) {
+        const { step, testLoss } = entry;
+        if (stopping === undefined || testLoss === undefined) return false;
         if (best === undefined || testLoss < best.testLoss - stopping.minDelta) {
           best = { step, testLoss, ...(stopping.restore ? { weights: stepper.snapshot() } : {}) };
           sinceBest = 0;
-        } else if (++sinceBest >= stopping.patience && step < total - 1) {
-          stoppedEarly = true;
-          break;
+          return false;
         }
-      }
-    }
+        return ++sinceBest >= stopping.patience;
+      },
+    });
   } finally {
     await stepper.close();
   }
+  const { history, stoppedEarly } = loop;
+  const total = steps + 1;
   if (best?.weights !== undefined) model.setWeights(best.weights);
   const fastPath = pathAfterTraining();
   const seconds = (performance.now() - start) / 1000;
