@@ -14,19 +14,6 @@ export function formatDuration(ms: number): string {
   return `${m} min ${String(Math.round(s - 60 * m)).padStart(2, '0')} s`;
 }
 
-/** Evenly spaced points from a to b inclusive (numpy.linspace). */
-export function linspace(a: number, b: number, n: number): Float64Array {
-  const out = new Float64Array(n);
-  if (n === 1) {
-    out[0] = a;
-    return out;
-  }
-  const step = (b - a) / (n - 1);
-  for (let i = 0; i < n; i++) out[i] = a + i * step;
-  out[n - 1] = b;
-  return out;
-}
-
 /** A CSV line of full-precision numbers (shortest text that reads back to the same double). */
 export function csvLine(values: ArrayLike<number | string>): string {
   return `${Array.from(values, (v) => String(v)).join(',')}\n`;

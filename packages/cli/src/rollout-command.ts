@@ -1,3 +1,4 @@
+import { linspace } from '@hnn/datasets';
 import {
   INTEGRATOR_NAMES,
   IntegratorInputError,
@@ -8,7 +9,7 @@ import {
 import { parseFlags, parseInteger, parseNumber, parseNumberList, required } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
-import { csvLine, formatNumber, linspace } from './format.js';
+import { csvLine, formatNumber } from './format.js';
 import { LIMITS } from './limits.js';
 import { KIND_LABELS, readModelFile } from './model-io.js';
 import { energyDrift, energyRemoved, rolloutModel, type Rollout } from './rollout.js';

@@ -10,7 +10,10 @@ export {
   MASS_SPRING_CONFIG,
   PENDULUM_CONFIG,
   generateOscillatorDataset,
+  oscillatorTrajectories,
   type OscillatorDatasetConfig,
+  type OscillatorTrajectory,
+  type OscillatorTrajectoryConfig,
 } from './oscillator-dataset.js';
 export { massSpringDataset, pendulumDataset } from './tasks.js';
 export {

@@ -52,7 +52,22 @@ export const PENDULUM_CONFIG: OscillatorDatasetConfig = {
   radius: { low: 1.3, width: 1 },
 };
 
-function validate(config: OscillatorDatasetConfig): void {
+/** What {@link oscillatorTrajectories} needs of a config: all of it but the train/test split. */
+export type OscillatorTrajectoryConfig = Omit<OscillatorDatasetConfig, 'trainFraction'>;
+
+/** One generated trajectory: observation times, noisy states and exact time derivatives. */
+export interface OscillatorTrajectory {
+  /** Its index in generation order. */
+  readonly index: number;
+  /** The observation times (the same array for every trajectory). */
+  readonly t: Float64Array;
+  /** Row-major (points x 2) states [q, p] with the observation noise added. */
+  readonly x: Float64Array;
+  /** Row-major (points x 2) exact derivatives at the noiseless states. */
+  readonly dx: Float64Array;
+}
+
+function validate(config: OscillatorTrajectoryConfig & { readonly trainFraction?: number }): void {
   const { trajectories, pointsPerTrajectory, radius, noiseStd, trainFraction, tSpan } = config;
   const problems: string[] = [];
   if (!Number.isInteger(trajectories) || trajectories < 1)
@@ -62,7 +77,8 @@ function validate(config: OscillatorDatasetConfig): void {
   if (!(radius.low > 0 && radius.width >= 0 && Number.isFinite(radius.width)))
     problems.push('radius must have low > 0 and a finite width >= 0');
   if (!(noiseStd >= 0)) problems.push('noiseStd must be >= 0');
-  if (!(trainFraction > 0 && trainFraction < 1)) problems.push('trainFraction must be in (0, 1)');
+  if (trainFraction !== undefined && !(trainFraction > 0 && trainFraction < 1))
+    problems.push('trainFraction must be in (0, 1)');
   if (!(Number.isFinite(tSpan[0]) && Number.isFinite(tSpan[1]) && tSpan[1] > tSpan[0]))
     problems.push('tSpan must be finite and increasing');
   if (problems.length > 0) {
@@ -75,13 +91,13 @@ function validate(config: OscillatorDatasetConfig): void {
  * draw y0 ~ U(-1, 1)^2, rescale to a radius ~ U(low, low + width), integrate with Dormand-Prince at
  * the observation times, take exact targets from the true field at the solved states, then add
  * Gaussian noise to q and p only. The order of random draws is the reference's, so with the same
- * seed the start points and noise are numpy's.
+ * seed the start points and noise are numpy's. One trajectory at a time, so that a caller can
+ * stream a large data set (the `hnn make-data` command writes each as CSV rows).
  */
-export function generateOscillatorDataset(
-  task: TaskId,
+export function* oscillatorTrajectories(
   system: HamiltonianSystem,
-  config: OscillatorDatasetConfig,
-): Dataset<OscillatorDatasetConfig> {
+  config: OscillatorTrajectoryConfig,
+): Generator<OscillatorTrajectory, void, undefined> {
   validate(config);
   if (system.dim !== 2) {
     throw new DatasetConfigError(
@@ -91,9 +107,6 @@ export function generateOscillatorDataset(
   const rng = new RandomState(config.seed);
   const { trajectories, pointsPerTrajectory: m, noiseStd } = config;
   const tEval = linspace(config.tSpan[0], config.tSpan[1], m);
-  const total = trajectories * m;
-  const x = new Float64Array(total * 2);
-  const dx = new Float64Array(total * 2);
   const deriv = new Float64Array(2);
   const f = (t: number, y: Float64Array, out: Float64Array) => system.timeDerivative(t, y, out);
 
@@ -114,20 +127,41 @@ export function generateOscillatorDataset(
         `${system.name}: trajectory ${s} failed (${sol.status}): ${sol.message}`,
       );
     }
-    const base = s * m;
+    const x = new Float64Array(m * 2);
+    const dx = new Float64Array(m * 2);
     for (let i = 0; i < m; i++) {
       const y = sol.ys[i]!;
       system.timeDerivative(tEval[i]!, y, deriv);
-      x[(base + i) * 2] = y[0]!;
-      x[(base + i) * 2 + 1] = y[1]!;
-      dx[(base + i) * 2] = deriv[0]!;
-      dx[(base + i) * 2 + 1] = deriv[1]!;
+      x[i * 2] = y[0]!;
+      x[i * 2 + 1] = y[1]!;
+      dx[i * 2] = deriv[0]!;
+      dx[i * 2 + 1] = deriv[1]!;
     }
     // numpy draws all of q's noise, then all of p's.
-    for (let i = 0; i < m; i++) x[(base + i) * 2]! += rng.randn() * noiseStd;
-    for (let i = 0; i < m; i++) x[(base + i) * 2 + 1]! += rng.randn() * noiseStd;
+    for (let i = 0; i < m; i++) x[i * 2]! += rng.randn() * noiseStd;
+    for (let i = 0; i < m; i++) x[i * 2 + 1]! += rng.randn() * noiseStd;
+    yield { index: s, t: tEval, x, dx };
   }
+}
 
+/**
+ * The reference's data set of a 1-degree-of-freedom system: {@link oscillatorTrajectories}, its
+ * points concatenated in generation order and split at int(total * trainFraction).
+ */
+export function generateOscillatorDataset(
+  task: TaskId,
+  system: HamiltonianSystem,
+  config: OscillatorDatasetConfig,
+): Dataset<OscillatorDatasetConfig> {
+  validate(config);
+  const { trajectories, pointsPerTrajectory: m } = config;
+  const total = trajectories * m;
+  const x = new Float64Array(total * 2);
+  const dx = new Float64Array(total * 2);
+  for (const trajectory of oscillatorTrajectories(system, config)) {
+    x.set(trajectory.x, trajectory.index * m * 2);
+    dx.set(trajectory.dx, trajectory.index * m * 2);
+  }
   // The reference splits the concatenated points (not trajectories) at int(total * fraction).
   const nTrain = Math.floor(total * config.trainFraction);
   return {
