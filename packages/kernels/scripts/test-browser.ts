@@ -24,6 +24,7 @@ type PageResult =
   | { readonly error: string }
   | {
       readonly error?: undefined;
+      readonly beforePrepare: string;
       readonly crossOriginIsolated: boolean;
       readonly relaxedSimd: boolean;
       readonly runs: readonly SpringRun[];
@@ -138,6 +139,10 @@ try {
           `${label}: crossOriginIsolated is ${isolated}`,
         );
         const build = result.relaxedSimd ? 'wasm-relaxed-simd' : 'wasm-simd';
+        check(
+          /call `await prepareEngine\(\)`/.test(result.beforePrepare),
+          `${label}: before prepareEngine, selectEngine says to await it (${result.beforePrepare})`,
+        );
         const [one, two, simd] = result.runs as [SpringRun, SpringRun, SpringRun];
         check(
           simd.engine === 'wasm-simd-1thread',
