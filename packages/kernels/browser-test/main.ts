@@ -1,7 +1,7 @@
-// The page scripts/test-browser.mjs bundles with Vite and opens in Chromium: trains the spring
+// The page scripts/test-browser.ts bundles with Vite and opens in Chromium: trains the spring
 // HNN on one and on two threads (and on the SIMD128 build) and leaves the results (or the error) on globalThis.hnnResult.
 import { hasRelaxedSimd, selectEngine } from '../src/index.js';
-import { trainSpring } from './spring.js';
+import { compareEngines, trainSpring } from './spring.js';
 
 const page = globalThis as { hnnResult?: unknown; crossOriginIsolated?: boolean };
 const steps = 60;
@@ -19,6 +19,8 @@ try {
       await trainSpring(2, steps),
       await trainSpring(1, steps, 'wasm-simd'),
     ],
+    // The two builds' speed, steps interleaved (one thread each).
+    compare: hasRelaxedSimd() ? await compareEngines(['wasm-relaxed-simd', 'wasm-simd'], 100) : [],
   };
 } catch (error) {
   page.hnnResult = {
