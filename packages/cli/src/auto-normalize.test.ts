@@ -278,6 +278,11 @@ describe('hnn train --normalize auto (the default)', () => {
 
   it.each([
     [['--normalize', 'auto', '--input-spread', '0.5'], /--normalize auto tries its own candidates/],
+    // 10 trajectories x 10 rows, all train with --test-split 0; auto's candidates on 8 of them.
+    [
+      ['--test-split', '0', '--batch', '90'],
+      /--batch 90 is larger than the 80 rows --normalize auto trains its candidates on/,
+    ],
     [['--normalize', 'best'], /--normalize must be one of auto, symplectic, none/],
   ])('refuses %j before training', async (flags, message) => {
     const out = dir.path('refused.json');

@@ -281,6 +281,14 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
             })()
           : { train: split.train, held: [] as number[], retrain: false };
     const auto = normalize === 'auto' && selection.held.length > 0;
+    const selectionRows = selection.retrain ? statesOf(selection.train).length / dim : nTrain;
+    if (auto && batch !== undefined && batch > selectionRows) {
+      throw new UsageError(
+        `--batch ${batch} is larger than the ${selectionRows} rows --normalize auto trains its ` +
+          'candidates on (with --test-split 0 it holds out a fifth of the trajectories to choose ' +
+          'by); use a smaller --batch, a --test-split above 0, or --normalize symplectic or none',
+      );
+    }
     // Validates the data against every setting that will train, before any training.
     const fits = candidates.map((c) => {
       const norm = fitNormalization(c.method, trainX, trainDx, dim, c.spread);
