@@ -276,6 +276,25 @@ describe('hnn train --normalize auto (the default)', () => {
     expect(r.stdout).toMatch(/none diverged\)/);
   });
 
+  it('fails like one training (exit 3, nothing written) when every candidate diverges', async () => {
+    const out = dir.path('diverged.json');
+    const r = await run([
+      'train',
+      '--data',
+      spring,
+      '--model',
+      'hnn',
+      '--out',
+      out,
+      // TINY with its --lr replaced: no setting survives a step this large.
+      ...TINY.map((a, i) => (TINY[i - 1] === '--lr' ? '1e30' : a)),
+    ]);
+    expect(r.code, r.stderr).toBe(3);
+    for (const c of AUTO_CANDIDATES) expect(r.stderr).toContain(`candidate ${c.label}: diverged`);
+    expect(r.stderr).toMatch(/hnn: error: Training diverged at step \d+/);
+    expect(await dir.files()).not.toContain('diverged.json');
+  });
+
   it.each([
     [['--normalize', 'auto', '--input-spread', '0.5'], /--normalize auto tries its own candidates/],
     // 10 trajectories x 10 rows, all train with --test-split 0; auto's candidates on 8 of them.

@@ -414,6 +414,8 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
           `--normalize symplectic or none trains once\n`,
       );
       const scored: { trained: TrainedCandidate | undefined; score: number; note: string }[] = [];
+      // When every candidate diverges the run fails with the first one's error, as one training.
+      let firstDivergence: TrainingDivergedError | undefined;
       for (const [i, candidate] of candidates.entries()) {
         const unfit = fits[i];
         if (unfit !== undefined) {
@@ -433,6 +435,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
           scored.push({ trained, score, note: '' });
         } catch (err) {
           if (!(err instanceof TrainingDivergedError)) throw err;
+          firstDivergence ??= err;
           io.stderr(`candidate ${candidate.label}: diverged at step ${err.step}\n`);
           scored.push({
             trained: undefined,
@@ -441,10 +444,15 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
           });
         }
       }
+      // No finite score (every rollout blew up): keep the first candidate that trained, and say so.
       const best = chooseCandidate(scored.map((s) => s.score));
-      const pick = scored[best]?.trained;
-      if (pick === undefined) {
-        throw new TrainingDivergedError(steps, Number.NaN, learningRate);
+      const pick = (scored[best] ?? scored.find((s) => s.trained !== undefined))?.trained;
+      if (pick === undefined) throw firstDivergence as TrainingDivergedError;
+      if (best < 0) {
+        io.stderr(
+          `normalisation auto: no candidate's rollouts of the held-out trajectories finished; ` +
+            `keeping the first that trained\n`,
+        );
       }
       autoSummary = `normalisation auto chose ${pick.candidate.label} by held-out rollout error (${scored
         .map(
