@@ -14,10 +14,10 @@ export interface NormalizationCandidate {
 
 /**
  * The settings `--normalize auto` trains, in order of preference on a tie. bench/normalize.ts
- * (table in the README) found each of them best beyond seed noise on some system and none of them
- * safe everywhere: symplectic spread 1 on small clean states (duffing-small) and mixed units
- * (units-2dof, where the raw numbers diverge), spread 0.5 on magnetic-2dof, the raw numbers
- * (`none`) on mass-spring and henon-heiles. Other knobs it tried (time scale, centring, state
+ * (table in the README) found each of them best on some system (by the geometric mean over seeds)
+ * and none of them safe everywhere: symplectic spread 1 on small clean states (duffing-small),
+ * spread 0.5 on magnetic-2dof, the raw numbers (`none`) on mass-spring and henon-heiles, while
+ * `none` diverged on mixed units (units-2dof). Other knobs it tried (time scale, centring, state
  * scaling) changed nothing beyond seed noise, so each extra candidate would cost a full training
  * for no measured gain.
  */
