@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// `pnpm hnn ...` from the repository root: builds @hnn/cli and what it depends on (a turbo cache
-// hit when nothing changed), then runs the CLI in this process. turbo's own output (its run
-// summary on every call, the task logs of a failed build) is captured and shown only when the
-// build fails, so a successful call prints exactly what `hnn` prints. pnpm's script banner
-// ("> hnn-js-monorepo@ hnn ...") is printed by pnpm itself, on stdout, before this script starts;
-// `pnpm -s hnn` (pnpm's --silent) leaves it out, which `--json > file` needs.
+// `pnpm hnn ...` in this repository (through tools/dev-hnn/hnn.mjs, the root's `hnn` bin): builds
+// @hnn/cli and what it depends on (a turbo cache hit when nothing changed), then runs the CLI in
+// this process. turbo's own output (its run summary on every call, the task logs of a failed
+// build) is captured and shown only when the build fails, so a successful call prints exactly
+// what `hnn` prints; pnpm prints nothing of its own for a bin (`pnpm exec`), unlike a script.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

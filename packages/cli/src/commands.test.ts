@@ -152,12 +152,16 @@ describe('hnn train', () => {
         testTrajectoryIds: string[];
         finalTrainLoss: number;
         finalTestLoss: number;
+        autoNormalization: unknown;
       };
     };
     expect(json.format).toBe('hnn-model');
     expect(json.library).toEqual(LIBRARY);
     expect(json.model).toMatchObject({ kind: 'hnn', layerSizes: [2, 16, 16, 1] });
-    expect(json.normalization.method).toBe('symplectic');
+    // The default (auto) chose one setting and the file's scaling is that one's.
+    const auto = json.training.autoNormalization as { chosen: string };
+    expect(json.normalization.method).toBe(auto.chosen === 'none' ? 'none' : 'symplectic');
+    expect(r.stdout).toContain(`normalisation auto chose ${auto.chosen}`);
     expect(json.training).toMatchObject({
       steps: 60,
       iterations: 61,

@@ -100,10 +100,13 @@ describe('hnn train --input-spread', () => {
     await dir.remove();
   });
 
-  it('defaults to 1, is recorded in the model file and can be set', async () => {
+  it('defaults to 1 with --normalize symplectic, is recorded in the model file and can be set', async () => {
     const spreads: number[] = [];
-    for (const flags of [[], ['--input-spread', '0.5']]) {
-      const out = dir.path(`m${flags.length}.json`);
+    for (const [i, flags] of [
+      ['--normalize', 'symplectic'],
+      ['--input-spread', '0.5'],
+    ].entries()) {
+      const out = dir.path(`m${i}.json`);
       const r = await run([
         'train',
         '--data',
@@ -123,7 +126,7 @@ describe('hnn train --input-spread', () => {
     }
     expect(spreads).toEqual([1, 0.5]);
     const [unit, half] = await Promise.all(
-      ['m0.json', 'm2.json'].map(async (f) => loadModel(await readFile(dir.path(f), 'utf8'))),
+      ['m0.json', 'm1.json'].map(async (f) => loadModel(await readFile(dir.path(f), 'utf8'))),
     );
     expect(half!.file.normalization.scale[0]! * 0.5).toBeCloseTo(
       unit!.file.normalization.scale[0]!,

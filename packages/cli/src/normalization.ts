@@ -24,10 +24,10 @@ export const NORMALIZATION_METHODS = ['symplectic', 'none'] as const;
 export type NormalizationMethod = (typeof NORMALIZATION_METHODS)[number];
 
 /**
- * The default spread of the normalised states (the geometric mean of their standard deviations).
- * bench/normalize.ts (table in the README) compared 1 with 0.5 and with the raw numbers: neither
- * other choice was better across its systems (0.5 won on some, lost 7x in drift on the pendulum),
- * so 1 stays; --input-spread sets another.
+ * The spread of the normalised states (the geometric mean of their standard deviations) that
+ * `--normalize symplectic` uses unless --input-spread sets another. bench/normalize.ts (table in
+ * the README) found neither 1 nor 0.5 nor the raw numbers best everywhere, so `--normalize auto`
+ * (the default) tries all three (AUTO_CANDIDATES in auto-normalize.ts).
  */
 export const DEFAULT_INPUT_SPREAD = 1;
 

@@ -379,7 +379,7 @@ describe('data files that used to be misread', () => {
     );
   });
 
-  it.each(['symplectic', 'none'])(
+  it.each(['auto', 'symplectic', 'none'])(
     '1e300 names the value that overflows and its line (--normalize %s)',
     async (normalize) => {
       const data = await dataFile(
