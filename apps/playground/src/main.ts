@@ -101,6 +101,7 @@ interface ModelRun {
   step: number;
   finished: boolean;
   fastPath: string | undefined;
+  fastPathReason: string | undefined;
   msPerStep: number | undefined;
 }
 
@@ -138,6 +139,7 @@ function emptyRun(): ModelRun {
     step: 0,
     finished: false,
     fastPath: undefined,
+    fastPathReason: undefined,
     msPerStep: undefined,
   };
 }
@@ -299,7 +301,10 @@ function onWorkerReply(msg: WorkerReply): void {
   } else if (msg.type === 'model') {
     run.step = Math.max(run.step, msg.step);
     run.finished = msg.finished;
-    if (msg.fastPath !== 'paused') run.fastPath = msg.fastPath;
+    if (msg.fastPath !== 'paused') {
+      run.fastPath = msg.fastPath;
+      run.fastPathReason = msg.fastPathReason;
+    }
     if (Number.isFinite(msg.msPerStep)) run.msPerStep = msg.msPerStep;
     state.models[msg.kind] = loadModelJson(msg.json, `${msg.kind} model`);
     state.portraitCache.clear();
@@ -421,13 +426,15 @@ function updateNumbers(): void {
   const iso = globalThis.crossOriginIsolated === true;
   const paths = KINDS.filter((k) => state.runs[k].fastPath !== undefined).map(
     (k) =>
-      `${modelLabel(k)} ${state.runs[k].fastPath} ${state.runs[k].msPerStep?.toFixed(2) ?? '?'} ms/step`,
+      `${modelLabel(k)} ${state.runs[k].fastPath === 'none' ? 'TensorFlow.js ops' : state.runs[k].fastPath} ${state.runs[k].msPerStep?.toFixed(2) ?? '?'} ms/step`,
   );
   ui.threads.textContent =
     (iso
       ? 'Cross-origin isolated: the kernel may use 2 threads per model.'
       : 'Not cross-origin isolated: 1 kernel thread per model (serve with COOP/COEP for 2).') +
     (paths.length > 0 ? ` Ran: ${paths.join('; ')}.` : '');
+  const reason = KINDS.map((k) => state.runs[k].fastPathReason).find((r) => r !== undefined);
+  ui.threads.title = reason ?? '';
 }
 
 // ---------- drawing ----------
@@ -760,6 +767,8 @@ for (const canvas of [ui.phaseTrue, ui.phaseHnn, ui.phaseBaseline]) {
   });
 }
 
+// Enter in a field commits it (change event); it never submits the form and reloads the page.
+el('settings').addEventListener('submit', (event) => event.preventDefault());
 ui.train.addEventListener('click', onTrainButton);
 ui.reset.addEventListener('click', reset);
 ui.animate.addEventListener('click', () => setPlaying(!state.playing));
