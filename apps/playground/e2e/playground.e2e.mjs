@@ -1,6 +1,7 @@
 // End-to-end tests of the built playground in Debian's Chromium (playwright-core drives
 // /usr/bin/chromium; no browser download). Run by `pnpm --filter @hnn/playground test:e2e`,
 // which builds the app and the CLI first. Screenshots go to test-results/ (not committed).
+/* global document, window, performance, crossOriginIsolated, PerformanceObserver -- in page.evaluate callbacks, which run in the page */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';
@@ -129,7 +130,7 @@ async function inkedPixels(page, id) {
   });
 }
 
-test('mass-spring, 2000 steps: the HNN drifts at most 1/10 of the baseline', async () => {
+void test('mass-spring, 2000 steps: the HNN drifts at most 1/10 of the baseline', async () => {
   const { page, errors, close } = await open(isolated.url);
   const paint = await page.evaluate(
     () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
@@ -156,7 +157,7 @@ test('mass-spring, 2000 steps: the HNN drifts at most 1/10 of the baseline', asy
   await close();
 });
 
-test('a custom H typed in trains and draws', async () => {
+void test('a custom H typed in trains and draws', async () => {
   const { page, errors, close } = await open(`${isolated.url}?steps=300`);
   await page.getByTestId('system').selectOption('custom');
   const input = page.getByTestId('custom-h');
@@ -193,7 +194,7 @@ test('a custom H typed in trains and draws', async () => {
   await close();
 });
 
-test('a CSV in the hnn CLI format uploads and trains', async () => {
+void test('a CSV in the hnn CLI format uploads and trains', async () => {
   assert.ok(existsSync(CLI), `build the CLI first: pnpm --filter @hnn/cli... build (${CLI})`);
   const csv = join(work, 'pendulum.csv');
   execFileSync(process.execPath, [
@@ -228,7 +229,7 @@ test('a CSV in the hnn CLI format uploads and trains', async () => {
   await close();
 });
 
-test('a model downloaded from the page rolls out with hnn rollout to the page numbers (1e-9)', async () => {
+void test('a model downloaded from the page rolls out with hnn rollout to the page numbers (1e-9)', async () => {
   assert.ok(existsSync(CLI), `build the CLI first: pnpm --filter @hnn/cli... build (${CLI})`);
   const { page, errors, close } = await open(`${isolated.url}?steps=300&x0=0.7,-0.2&tr=15`);
   await trainToEnd(page);
@@ -294,7 +295,7 @@ test('a model downloaded from the page rolls out with hnn rollout to the page nu
   await close();
 });
 
-test('a reload with the URL restores the configuration', async () => {
+void test('a reload with the URL restores the configuration', async () => {
   const { page, errors, close } = await open(isolated.url);
   await page.getByTestId('system').selectOption('pendulum');
   for (const [id, value] of [
@@ -340,7 +341,7 @@ test('a reload with the URL restores the configuration', async () => {
   await close();
 });
 
-test('without COOP/COEP it trains on one thread, and it fits a phone-width screen', async () => {
+void test('without COOP/COEP it trains on one thread, and it fits a phone-width screen', async () => {
   const { page, errors, close } = await open(`${plain.url}?sys=two-body&steps=5`, {
     width: 390,
     height: 844,
@@ -359,7 +360,7 @@ test('without COOP/COEP it trains on one thread, and it fits a phone-width scree
   await close();
 });
 
-test('no layout shift while training', async () => {
+void test('no layout shift while training', async () => {
   const { page, errors, close } = await open(`${isolated.url}?steps=300`);
   await page.evaluate(() => {
     const w = /** @type {{ shift?: number }} */ (/** @type {unknown} */ (window));
