@@ -73,6 +73,17 @@ static inline vf vmax(vf a, vf b) { return (vf)_mm256_max_ps((__m256)a, (__m256)
 static inline vf vsqrt(vf a) { return (vf)_mm256_sqrt_ps((__m256)a); }
 static inline float lane(vf v, int i) { return v[i]; }
 #endif
+/* c + a * b. The relaxed-SIMD WebAssembly build (scripts/build-wasm.mjs, -mrelaxed-simd, clang
+ * 16 or later) uses f32x4.relaxed_madd, a fused multiply-add where the CPU has one; elsewhere the
+ * expression is the one the products always used (the native builds contract it to an FMA with
+ * -ffp-contract=fast, the SIMD128 build keeps a multiply and an add). */
+#if defined(__wasm_relaxed_simd__)
+static inline vf vmadd(vf a, vf b, vf c) {
+  return (vf)__builtin_wasm_relaxed_madd_f32x4((__f32x4)a, (__f32x4)b, (__f32x4)c);
+}
+#else
+static inline vf vmadd(vf a, vf b, vf c) { return c + a * b; }
+#endif
 #if defined(__wasm__)
 static inline float vsum(vf v) { return (lane(v, 0) + lane(v, 1)) + (lane(v, 2) + lane(v, 3)); }
 #else

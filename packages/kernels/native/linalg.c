@@ -21,7 +21,7 @@ static void gemm_nn(const float *restrict a, const float *restrict mat, float *r
         UNROLL for (int q = 0; q < NR; q++) b[q] = vload(mp + q * VW);
         UNROLL for (int r = 0; r < MR; r++) {
           vf x = vsplat(ap[r * k + kk]);
-          UNROLL for (int q = 0; q < NR; q++) acc[r][q] += x * b[q];
+          UNROLL for (int q = 0; q < NR; q++) acc[r][q] = vmadd(x, b[q], acc[r][q]);
         }
       }
       UNROLL for (int r = 0; r < MR; r++) {
@@ -58,7 +58,7 @@ static void gemm_tn(const float *restrict p1, const float *restrict q1, const fl
           UNROLL for (int q = 0; q < NR; q++) b[q] = vload(qq + q * VW);
           UNROLL for (int t = 0; t < TR; t++) {
             vf x = vsplat(pp[t]);
-            UNROLL for (int q = 0; q < NR; q++) acc[t][q] += x * b[q];
+            UNROLL for (int q = 0; q < NR; q++) acc[t][q] = vmadd(x, b[q], acc[t][q]);
           }
         }
       }

@@ -1,7 +1,13 @@
 export { HnnKernelsError, KernelInputError } from './errors.js';
 export { FusedKernelError, FusedPathError } from './kernel-errors.js';
 export type { FusedKernelErrorCode } from './kernel-errors.js';
-export { MAX_REGION_BYTES, overrideEnginesForTesting, selectEngine } from './engines.js';
+export {
+  MAX_REGION_BYTES,
+  overrideEnginesForTesting,
+  prepareEngine,
+  selectEngine,
+} from './engines.js';
+export { hasRelaxedSimd } from './fused-module.js';
 export type { Engine, EngineChoice, EngineInstance, EngineName } from './engines.js';
 export type { FusedPathName } from './kernel-threads.js';
 export { FusedTrainer } from './fused-trainer.js';

@@ -1,8 +1,17 @@
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { platform } from '#platform';
 import { KernelInputError } from './errors.js';
-import type { Engine, EngineInstance, EngineName } from './engines.js';
+import type { Engine, EngineInstance, EngineName, KernelWorker } from './engine-base.js';
 import { FusedPathError, kernelError } from './kernel-errors.js';
+import {
+  CMD_CHUNKS,
+  CMD_EXIT,
+  CMD_REDUCE,
+  CTRL_CMD,
+  CTRL_DONE,
+  CTRL_ERROR,
+  CTRL_GEN,
+  WORKER_THREW,
+} from './worker-protocol.js';
 
 export { FusedKernelError, FusedPathError } from './kernel-errors.js';
 export type { FusedKernelErrorCode } from './kernel-errors.js';
@@ -20,56 +29,6 @@ const ADAPT_PROBE = 7;
 // 4.7 vs 8.6 ms), so a probe that a transient load spike makes look like a tie must not cost the
 // whole cycle; a busy second core (one thread then far faster) still switches.
 const ONE_THREAD_MARGIN = 0.85;
-
-// Control words shared with the worker: generation, command, done count, error (the kernel's
-// negative status, or WORKER_THREW).
-const CTRL_GEN = 0;
-const CTRL_CMD = 1;
-const CTRL_DONE = 2;
-const CTRL_ERROR = 3;
-const CMD_CHUNKS = 1;
-const CMD_REDUCE = 2;
-const CMD_EXIT = 9;
-const WORKER_THREW = -100;
-
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { engine, ctx, ctrlBuffer, tid, parts } = workerData;
-let work, reduce;
-if (engine === 'wasm') {
-  const { module, memory } = workerData;
-  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  work = () => ex.work_chunks(ctx, tid);
-  reduce = () => ex.reduce_adam(ctx, tid, parts);
-  // The driver checked ctx, tid and parts (integers in range) before starting this worker.
-} else {
-  const addon = require(workerData.addonPath);
-  const address = workerData.address;
-  work = () => addon.workChunks(address, ctx, tid);
-  reduce = () => addon.reduceAdam(address, ctx, tid, parts);
-}
-const ctrl = new Int32Array(ctrlBuffer);
-const GEN = ${CTRL_GEN}, CMD = ${CTRL_CMD}, DONE = ${CTRL_DONE}, ERR = ${CTRL_ERROR};
-// Read the generation before saying ready: the first command may follow immediately.
-let seen = Atomics.load(ctrl, GEN);
-parentPort.postMessage('ready');
-for (;;) {
-  // Spin briefly (steps follow each other within microseconds), then sleep.
-  for (let i = 0; i < 20000 && Atomics.load(ctrl, GEN) === seen; i++);
-  while (Atomics.load(ctrl, GEN) === seen) Atomics.wait(ctrl, GEN, seen, 1000);
-  seen = Atomics.load(ctrl, GEN);
-  const cmd = Atomics.load(ctrl, CMD);
-  if (cmd === ${CMD_EXIT}) break;
-  try {
-    const status = cmd === ${CMD_CHUNKS} ? work() : cmd === ${CMD_REDUCE} ? reduce() : 0;
-    if (status < 0) Atomics.store(ctrl, ERR, status);
-  } catch (e) {
-    Atomics.store(ctrl, ERR, ${WORKER_THREW});
-  }
-  Atomics.add(ctrl, DONE, 1);
-  Atomics.notify(ctrl, DONE);
-}
-`;
 
 /**
  * The thread count to keep after a probe, from the step times (ms) measured on one thread and on
@@ -97,8 +56,9 @@ export class KernelThreads {
   private stepStart = 0;
   private workerAlive = false;
   private fallback: string | undefined;
-  private worker: Worker | undefined;
-  private readonly ctrlWords = new Int32Array(new SharedArrayBuffer(16));
+  private worker: KernelWorker | undefined;
+  // Created by start(): a browser page that is not cross-origin isolated has no SharedArrayBuffer.
+  private ctrlWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private closed = false;
 
   constructor(
@@ -123,7 +83,7 @@ export class KernelThreads {
     requested: number | undefined,
     nChunks: number,
   ): KernelThreads {
-    const want = requested ?? (availableParallelism() >= 2 && nChunks >= 2 ? 2 : 1);
+    const want = requested ?? (platform.parallelism() >= 2 && nChunks >= 2 ? 2 : 1);
     if (want !== 1 && want !== 2) {
       throw new KernelInputError(`threads must be 1 or 2, got ${want}.`);
     }
@@ -223,7 +183,7 @@ export class KernelThreads {
     let waited = 0;
     for (let i = 0; i < 100000 && Atomics.load(ctrl, CTRL_DONE) === 0; i++);
     while (Atomics.load(ctrl, CTRL_DONE) === 0) {
-      if (Atomics.wait(ctrl, CTRL_DONE, 0, 1000) === 'timed-out') {
+      if (platform.wait(ctrl, CTRL_DONE, 0, 1000) === 'timed-out') {
         waited += 1;
         if (waited >= 60) throw new FusedPathError('The fused-path worker thread did not answer.');
       }
@@ -246,38 +206,32 @@ export class KernelThreads {
    */
   async start(): Promise<void> {
     if (this.nThreads !== 2 || this.worker !== undefined || this.closed) return;
-    let worker: Worker | undefined;
     try {
-      const started = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: {
+      if (typeof SharedArrayBuffer === 'undefined') {
+        throw new Error(
+          'SharedArrayBuffer is missing (a browser page needs the headers ' +
+            'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
+        );
+      }
+      const ctrlBuffer = new SharedArrayBuffer(16);
+      this.ctrlWords = new Int32Array(ctrlBuffer);
+      this.worker = await platform.startWorker(
+        {
           ...this.region.workerData,
           ctx: this.ctx,
-          ctrlBuffer: this.ctrlWords.buffer,
+          ctrlBuffer,
           tid: 1,
           parts: 2,
         },
-      });
-      worker = started;
-      await new Promise<void>((resolve, reject) => {
-        started.once('message', () => resolve());
-        started.once('error', reject);
-        started.once('exit', (code) => reject(new Error(`worker exited with code ${code}`)));
-      });
-      // A worker that dies later makes run() report FusedPathError.
-      started.on('error', () => {
-        Atomics.store(this.ctrlWords, CTRL_ERROR, WORKER_THREW);
-      });
-      started.removeAllListeners('exit');
-      started.on('exit', () => {
-        this.workerAlive = false;
-      });
+        () => {
+          Atomics.store(this.ctrlWords, CTRL_ERROR, WORKER_THREW);
+        },
+        () => {
+          this.workerAlive = false;
+        },
+      );
       this.workerAlive = true;
-      // Never keep the process alive for the worker; close() terminates it.
-      started.unref();
-      this.worker = started;
     } catch (error) {
-      await worker?.terminate();
       this.nThreads = 1;
       this.active = 1;
       this.adaptive = false;

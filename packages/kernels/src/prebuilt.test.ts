@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { selectEngine } from './engines.js';
-import { FUSED_MANIFEST_URL, FUSED_WASM_URL } from './fused-module.js';
+import {
+  FUSED_MANIFEST_URL,
+  FUSED_WASM_URL,
+  RELAXED_MANIFEST_URL,
+  RELAXED_WASM_URL,
+} from './fused-module.js';
 
 /** The C sources and headers in native/, as 'native/<name>', sorted. */
 function nativeSources(): string[] {
@@ -12,9 +17,12 @@ function nativeSources(): string[] {
     .sort();
 }
 
-describe('the committed fused-step.wasm', () => {
+describe.each([
+  ['fused-step.wasm', FUSED_MANIFEST_URL, FUSED_WASM_URL],
+  ['fused-step-relaxed.wasm', RELAXED_MANIFEST_URL, RELAXED_WASM_URL],
+])('the committed %s', (_name, manifestUrl, wasmUrl) => {
   it('is built from the committed source (hashes recorded by scripts/build-wasm.mjs)', () => {
-    const manifest = JSON.parse(readFileSync(FUSED_MANIFEST_URL, 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8')) as {
       sources: { file: string; sha256: string }[];
       wasmSha256: string;
     };
@@ -30,10 +38,12 @@ describe('the committed fused-step.wasm', () => {
         expected,
       );
     }
-    expect(sha256(readFileSync(FUSED_WASM_URL))).toBe(manifest.wasmSha256);
+    expect(sha256(readFileSync(wasmUrl))).toBe(manifest.wasmSha256);
   });
+});
 
-  it('loads here', () => {
+describe('the committed WebAssembly builds', () => {
+  it('load here', () => {
     expect('engine' in selectEngine('auto')).toBe(true);
     expect('engine' in selectEngine('wasm')).toBe(true);
   });

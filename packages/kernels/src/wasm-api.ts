@@ -1,6 +1,6 @@
 /**
  * The few WebAssembly JS API types the fused path uses. TypeScript declares them only in the DOM
- * library, which this Node package does not load; these match the Node 20 runtime.
+ * library, which this package does not load; these match Node 20 and browsers.
  */
 export interface WasmModule {
   readonly __brand?: 'WebAssembly.Module';
@@ -16,6 +16,10 @@ export interface WasmGlobal {
 
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
+  validate(bytes: Uint8Array): boolean;
+  compile(bytes: ArrayBuffer | Uint8Array): Promise<WasmModule>;
+  /** Browsers: compiles while the response streams in. */
+  compileStreaming?: (response: unknown) => Promise<WasmModule>;
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Instance: new (
     module: WasmModule,

@@ -1,0 +1,101 @@
+// The spring HNN of the paper's first task (H = (q² + p²) / 2, MLP 2-200-200-1, full batch of 750
+// states, Adam at 1e-3) trained for a few fused steps: the workload of scripts/test-browser.mjs,
+// run in Chromium by main.ts and in Node by node-run.ts, so that both report the same thing.
+import { FusedTrainer, prepareEngine } from '../src/index.js';
+import type { EngineChoice } from '../src/index.js';
+
+export interface SpringRun {
+  readonly engine: string;
+  readonly notes: string | undefined;
+  readonly threads: number;
+  readonly threadFallbackReason: string | undefined;
+  readonly firstLoss: number;
+  readonly lastLoss: number;
+  readonly steps: number;
+  /** Median ms per step after warm-up. */
+  readonly msPerStep: number;
+}
+
+/** A seeded normal sample (xorshift32 + Box-Muller), so every run starts from the same weights. */
+function normals(seed: number, n: number, scale: number): Float64Array {
+  let s = seed >>> 0 || 1;
+  const uniform = (): number => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s + 0.5) / 2 ** 32;
+  };
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = scale * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  }
+  return out;
+}
+
+export async function trainSpring(
+  threads: 1 | 2,
+  steps: number,
+  engine: EngineChoice = 'auto',
+): Promise<SpringRun> {
+  const prepared = await prepareEngine(engine);
+  if ('error' in prepared) throw new Error(prepared.error);
+  const n = 750;
+  const d = 2;
+  const h = 200;
+  // States on circles of radius 0.1..1 (the spring's orbits) and their time derivatives.
+  const x = new Float64Array(n * d);
+  const dx = new Float64Array(n * d);
+  const phase = normals(3, n, Math.PI);
+  for (let i = 0; i < n; i++) {
+    const r = 0.1 + (0.9 * i) / (n - 1);
+    const q = r * Math.cos(phase[i] ?? 0);
+    const p = r * Math.sin(phase[i] ?? 0);
+    x.set([q, p], d * i);
+    dx.set([p, -q], d * i); // dq/dt = dH/dp, dp/dt = -dH/dq
+  }
+  const weights = [
+    normals(5, d * h, 1 / Math.sqrt(d)),
+    new Float64Array(h),
+    normals(7, h * h, 1 / Math.sqrt(h)),
+    new Float64Array(h),
+    normals(11, h, 1 / Math.sqrt(h)),
+  ];
+  const trainer = new FusedTrainer({
+    kind: 'hnn',
+    inputDim: d,
+    hiddenDim: h,
+    weights,
+    x,
+    dx,
+    batchRows: n,
+    threads,
+    engine,
+  });
+  try {
+    await trainer.start();
+    const times: number[] = [];
+    let firstLoss = Number.NaN;
+    let lastLoss = Number.NaN;
+    for (let s = 0; s < steps; s++) {
+      const t0 = performance.now();
+      lastLoss = trainer.step();
+      times.push(performance.now() - t0);
+      if (s === 0) firstLoss = lastLoss;
+    }
+    const warm = times.slice(Math.min(10, steps >> 1)).sort((a, b) => a - b);
+    return {
+      engine: trainer.path,
+      notes: prepared.notes,
+      threads: trainer.threads,
+      threadFallbackReason: trainer.threadFallbackReason,
+      firstLoss,
+      lastLoss,
+      steps,
+      msPerStep: warm[warm.length >> 1] ?? Number.NaN,
+    };
+  } finally {
+    await trainer.close();
+  }
+}
