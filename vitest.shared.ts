@@ -10,6 +10,10 @@ export const sharedConfig = defineConfig({
   ssr: { resolve: { conditions, externalConditions: ['@hnn/source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // @hnn/core's source registers TensorFlow.js's gradients from tfjs-core's ES modules
+    // (packages/core/src/tfjs-gradients.ts), whose extensionless imports Node cannot load: Vite
+    // loads them instead, as a bundler would (tfjs-core's own Node bundles stay external).
+    server: { deps: { inline: [/@tensorflow\/tfjs-core\/dist\/(?!tf-core)/] } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -4,7 +4,10 @@
 // Verdaccio registry started here on 127.0.0.1 (temporary storage, no uplink), then a consumer
 // project outside the workspace installs @hnn/* from it (everything else from the usual registry),
 // type-checks with `strict` and without `skipLibCheck`, and trains an HNN on its own data with the
-// fused kernel. Prints the consumer's node_modules size, the engine that trained and ms per step.
+// fused kernel; then the same training code, bundled by Vite, trains in headless Chromium
+// (browser-check.mjs). Prints the node_modules size of a fresh @hnn/core install (and fails
+// above NODE_MODULES_BUDGET_MB), the engines that trained and ms per step in Node and Chromium,
+// and the page bundle's size.
 // The workspace is copied first, so versions and changelogs written by `changeset version` never
 // touch the checkout. Usage: pnpm --filter @hnn/e2e publish-check (after `pnpm build`).
 import { execFileSync, spawn } from 'node:child_process';
@@ -15,11 +18,15 @@ import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserCheck } from './browser-check.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'hnn-publish-'));
 const log = (line) => process.stdout.write(`publish-check: ${line}\n`);
+// The install weight issue 11 asks for: @hnn/core with tfjs-core and its cpu backend (the
+// @tensorflow/tfjs umbrella it used to pull was ~330 MB).
+const NODE_MODULES_BUDGET_MB = 60;
 
 /**
  * @param {string} cmd
@@ -158,6 +165,7 @@ async function main() {
     const consumer = join(work, 'consumer');
     mkdirSync(join(consumer, 'src'), { recursive: true });
     writeFileSync(join(consumer, '.npmrc'), npmrc);
+    // First @hnn/core alone, as a fresh project gets it: that install is what is measured.
     writeFileSync(
       join(consumer, 'package.json'),
       JSON.stringify(
@@ -166,16 +174,51 @@ async function main() {
           private: true,
           type: 'module',
           dependencies: { '@hnn/core': version('core') },
-          devDependencies: {
-            typescript: '5.9.3',
-            '@types/node': String(
-              readJson(join(repo, 'package.json')).devDependencies['@types/node'],
-            ),
-          },
         },
         null,
         2,
       ),
+    );
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer });
+    const size = Number(run('du', ['-sm', 'node_modules'], { cwd: consumer }).split('\t')[0]);
+    const largest = run(
+      'sh',
+      ['-c', 'du -sm node_modules/* node_modules/@*/* | sort -rn | head -6'],
+      {
+        cwd: consumer,
+      },
+    )
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/\tnode_modules\//, ' MB '))
+      .join(', ');
+    log(
+      `fresh install of @hnn/core@${version('core')}: node_modules ${size} MB (largest: ${largest})`,
+    );
+    if (!(size <= NODE_MODULES_BUDGET_MB)) {
+      throw new Error(
+        `a fresh @hnn/core install takes ${size} MB, above the ${NODE_MODULES_BUDGET_MB} MB budget`,
+      );
+    }
+    // Then what the consumer develops with: TypeScript, Node's types, and TensorFlow.js's wasm
+    // backend (an optional peer of @hnn/core) for the browser page, at tfjs-core's version.
+    const tfjsVersion = String(
+      readJson(join(here, '..', 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'))
+        .version,
+    );
+    run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        `@tensorflow/tfjs-backend-wasm@${tfjsVersion}`,
+        '--save-dev',
+        'typescript@5.9.3',
+        `@types/node@${String(readJson(join(repo, 'package.json')).devDependencies['@types/node'])}`,
+      ],
+      { cwd: consumer },
     );
     writeFileSync(
       join(consumer, 'tsconfig.json'),
@@ -191,9 +234,8 @@ async function main() {
         include: ['src'],
       }),
     );
+    writeFileSync(join(consumer, 'src', 'spring.ts'), CONSUMER_SPRING);
     writeFileSync(join(consumer, 'src', 'main.ts'), CONSUMER_MAIN);
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer });
-    const size = run('du', ['-sm', 'node_modules'], { cwd: consumer }).split('\t')[0];
     run(process.execPath, [join(consumer, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], {
       cwd: consumer,
     });
@@ -212,47 +254,68 @@ async function main() {
         `trained on ${result.fastPath} (backend ${result.backend}), ${result.msPerStep.toFixed(2)} ms/step; ` +
         `loss ${result.firstLoss.toExponential(2)} -> ${result.finalLoss.toExponential(2)}`,
     );
+    if (process.argv.includes('--no-browser')) {
+      log('browser half skipped (--no-browser)');
+    } else {
+      await browserCheck({ consumer, node: result, log });
+    }
   } finally {
     verdaccio.kill('SIGTERM');
-    rmSync(work, { recursive: true, force: true });
+    // HNN_E2E_KEEP=1 keeps the registry storage, the workspace copy and the consumer to look at.
+    if (process.env.HNN_E2E_KEEP === '1') log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 
-// What a user writes: their own measurements of a spring (q, p and their time derivatives).
-const CONSUMER_MAIN = `import { createHnn, train } from '@hnn/core';
+// What a user writes: their own measurements of a spring (q, p and their time derivatives), and
+// one training function that their Node program and their web page both call.
+const CONSUMER_SPRING = `import { createHnn, train } from '@hnn/core';
 
-const n = 60;
-const x = new Float64Array(2 * n);
-const dx = new Float64Array(2 * n);
-for (let i = 0; i < n; i++) {
-  const t = (i / n) * 2 * Math.PI;
-  const q = Math.cos(t);
-  const p = -Math.sin(t);
-  x.set([q, p], 2 * i);
-  // H = (q^2 + p^2) / 2: dq/dt = p, dp/dt = -q
-  dx.set([p, -q], 2 * i);
+export interface SpringResult {
+  fastPath: string;
+  backend: string;
+  msPerStep: number;
+  firstLoss: number;
+  finalLoss: number;
 }
-const model = createHnn({ inputDim: 2, seed: 0 });
-const losses: number[] = [];
-const result = await train(model, {
-  trainX: x,
-  trainDx: dx,
-  dim: 2,
-  steps: 300,
-  learningRate: 1e-3,
-  progressEvery: 300,
-  onProgress: (p) => losses.push(p.trainLoss),
-});
-model.dispose();
-console.log(
-  JSON.stringify({
+
+export async function trainSpring(): Promise<SpringResult> {
+  const n = 60;
+  const x = new Float64Array(2 * n);
+  const dx = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const t = (i / n) * 2 * Math.PI;
+    const q = Math.cos(t);
+    const p = -Math.sin(t);
+    x.set([q, p], 2 * i);
+    // H = (q^2 + p^2) / 2: dq/dt = p, dp/dt = -q
+    dx.set([p, -q], 2 * i);
+  }
+  const model = createHnn({ inputDim: 2, seed: 0 });
+  const losses: number[] = [];
+  const result = await train(model, {
+    trainX: x,
+    trainDx: dx,
+    dim: 2,
+    steps: 300,
+    learningRate: 1e-3,
+    progressEvery: 300,
+    onProgress: (p) => losses.push(p.trainLoss),
+  });
+  model.dispose();
+  return {
     fastPath: result.fastPath,
     backend: result.backend,
     msPerStep: result.msPerStep,
-    firstLoss: losses[0],
-    finalLoss: losses.at(-1),
-  }),
-);
+    firstLoss: losses[0] ?? NaN,
+    finalLoss: losses.at(-1) ?? NaN,
+  };
+}
+`;
+
+const CONSUMER_MAIN = `import { trainSpring } from './spring.js';
+
+console.log(JSON.stringify(await trainSpring()));
 `;
 
 main().catch((err) => {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getBackendInfo, initBackend } from './backend.js';
 import { InvalidInputError } from './errors.js';

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
+import { isNode, readEnv } from './env.js';
 import { BackendUnavailableError, InvalidInputError } from './errors.js';
 import { SILENT_LOGGER } from './logger.js';
 import type { Logger } from './logger.js';
@@ -20,8 +21,11 @@ export interface BackendInfo {
 
 const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
-// The native binding is an optional dependency that cannot install everywhere; keeping the
-// specifier in a variable stops TypeScript and bundlers from requiring it at build time.
+// Both backends are optional peer dependencies (tfjs-node cannot install everywhere; wasm costs
+// 14 MB that the fused kernel makes unnecessary for the built-in MLP); keeping the specifiers in
+// variables stops TypeScript and bundlers from requiring them at build time. In a browser an app
+// that wants wasm imports @tensorflow/tfjs-backend-wasm itself (and calls its setWasmPaths, so
+// that the bundler serves the .wasm files): a backend registered that way is used as it is.
 const TFJS_NODE = '@tensorflow/tfjs-node';
 const TFJS_WASM = '@tensorflow/tfjs-backend-wasm';
 
@@ -35,8 +39,19 @@ function describe(error: unknown): string {
 
 async function tryBackend(name: BackendName): Promise<string | undefined> {
   try {
-    if (name === 'tensorflow') await import(TFJS_NODE);
-    if (name === 'wasm') await import(TFJS_WASM);
+    if (tf.findBackendFactory(name) === null) {
+      if (name === 'tensorflow') {
+        // Only a Node-API addon; a browser would fail to fetch a bare specifier.
+        if (!isNode()) return 'not Node.js';
+        await import(TFJS_NODE);
+      }
+      if (name === 'wasm') {
+        if (!isNode()) {
+          return `not registered (import '${TFJS_WASM}' and call its setWasmPaths first)`;
+        }
+        await import(TFJS_WASM);
+      }
+    }
     const ok = await tf.setBackend(name);
     if (!ok) return `tf.setBackend('${name}') returned false`;
     await tf.ready();
@@ -57,9 +72,10 @@ function parsePreference(value: string, source: string): BackendPreference {
 }
 
 /**
- * Selects the TensorFlow.js backend: @tensorflow/tfjs-node when it imports (an optional
- * dependency whose native library download fails on some machines), else wasm, else the pure-JS
- * cpu backend. An explicit preference (argument, else env HNN_BACKEND) is tried first and falls
+ * Selects the TensorFlow.js backend: @tensorflow/tfjs-node when it imports (an optional peer
+ * dependency whose native library download fails on some machines; Node only), else wasm (an
+ * optional peer dependency; in a browser only when the app registered it), else the pure-JS cpu
+ * backend, which @hnn/core always registers. An explicit preference (argument, else env HNN_BACKEND) is tried first and falls
  * back the same way, with the reason recorded. This sets TensorFlow.js's global backend (train()
  * never does unless asked). Logs one line naming the choice to `options.logger`, if given.
  */
@@ -68,7 +84,7 @@ export async function initBackend(
   options: InitBackendOptions = {},
 ): Promise<BackendInfo> {
   const { logger = SILENT_LOGGER } = options;
-  const envValue = process.env.HNN_BACKEND;
+  const envValue = readEnv('HNN_BACKEND');
   const wanted =
     preference !== undefined
       ? parsePreference(preference, 'initBackend argument')
@@ -96,7 +112,7 @@ export async function initBackend(
   }
   throw new BackendUnavailableError(
     `No TensorFlow.js backend could be initialised (${failures.join('; ')}). ` +
-      'Reinstall @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm.',
+      'Reinstall @tensorflow/tfjs-core and @tensorflow/tfjs-backend-cpu.',
   );
 }
 

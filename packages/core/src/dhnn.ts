@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { RandomState } from '@hnn/random';
 import type { DynamicsModel } from './dynamics-model.js';
 import { InvalidInputError } from './errors.js';

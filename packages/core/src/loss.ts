@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 
 /** Mean squared error over points and dimensions (the reference's L2_loss). */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { RandomState } from '@hnn/random';
 import { InvalidInputError } from './errors.js';
 import type { Float64MlpWeights } from './float64.js';

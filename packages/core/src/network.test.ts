@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { RandomState } from '@hnn/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
@@ -143,16 +144,16 @@ describe('an HNN on a network of your own', () => {
   });
 
   it('takes a TensorFlow.js LayersModel (softplus layers), with correct second-order gradients', () => {
-    const layers = tf.sequential({
+    const layers = tfl.sequential({
       layers: [
-        tf.layers.dense({
+        tfl.layers.dense({
           inputShape: [2],
           units: 8,
           activation: 'softplus',
           kernelInitializer: 'glorotNormal',
           biasInitializer: 'randomNormal',
         }),
-        tf.layers.dense({ units: 1, useBias: false }),
+        tfl.layers.dense({ units: 1, useBias: false }),
       ],
     });
     const model = createHnn({ inputDim: 2, network: layers });

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { checkSamples } from './data.js';
 import type { SampleArray } from './data.js';
 import type { DynamicsModel } from './dynamics-model.js';

@@ -1,6 +1,6 @@
 // Its own file, so that no initBackend() has run in this module instance: this is how an app
 // that chose its own TensorFlow.js backend meets train().
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHnn } from './hnn.js';
 import type { Logger } from './logger.js';

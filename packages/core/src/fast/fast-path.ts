@@ -1,4 +1,5 @@
 import type { DynamicsModel } from '../dynamics-model.js';
+import { readEnv } from '../env.js';
 import { InvalidInputError } from '../errors.js';
 import { selectEngine } from '@hnn/kernels';
 import type { EngineChoice, FusedPathName } from '@hnn/kernels';
@@ -69,7 +70,7 @@ export function fastPathPreference(option: FastPathPreference | undefined): {
       preference: parsePreference(option, 'the fastPath option'),
       source: 'the fastPath option',
     };
-  const env = process.env.HNN_FAST_PATH;
+  const env = readEnv('HNN_FAST_PATH');
   if (env !== undefined && env !== '') {
     return { preference: parsePreference(env, 'env HNN_FAST_PATH'), source: 'env HNN_FAST_PATH' };
   }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { RandomState } from '@hnn/random';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Adam } from '../adam.js';

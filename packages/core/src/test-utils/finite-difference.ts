@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { RandomState } from '@hnn/random';
 import type { DynamicsModel } from '../dynamics-model.js';
 import type { Float64Dynamics, Float64MlpWeights } from '../float64.js';
