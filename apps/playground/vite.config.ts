@@ -1,34 +1,40 @@
-import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
+import type { Plugin } from 'vite';
 
-// TEMPORARY (removed when wip-kbrowser and wip-cbrowser are merged): stand-ins for the node:
-// modules and `process` that @hnn/kernels and @hnn/core read before their browser entries exist.
-const shim = (name: string): string =>
-  fileURLToPath(new URL(`./src/temporary-node-shims/${name}.ts`, import.meta.url));
-const temporaryShims = {
-  alias: {
-    'node:fs': shim('fs'),
-    'node:module': shim('misc'),
-    'node:url': shim('misc'),
-    'node:os': shim('misc'),
-    'node:worker_threads': shim('misc'),
-  },
-  define: {
-    'process.env': '{}',
-    'process.platform': '"browser"',
-    'process.arch': '"wasm"',
-  },
-};
+/** Writes precache.json: every file of the build, which public/sw.js caches for offline use. */
+function precacheList(): Plugin {
+  return {
+    name: 'hnn-playground-precache',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle)
+        .filter((f) => !f.endsWith('.map') && f !== 'sw.js')
+        .sort();
+      this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify(files) });
+    },
+  };
+}
 
 export default defineConfig({
   // Relative URLs, so the built app works from any folder of any static host.
   base: './',
   resolve: {
-    // The workspace packages' TypeScript sources: the app builds without building them first.
-    conditions: ['@hnn/source'],
-    alias: temporaryShims.alias,
+    // The workspace packages' TypeScript sources, so the app builds without building them first;
+    // Vite's own conditions (browser, module, ...) still pick @hnn/kernels' browser platform.
+    conditions: ['@hnn/source', ...defaultClientConditions],
   },
-  define: temporaryShims.define,
+  plugins: [precacheList()],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    rolldownOptions: {
+      // The service worker keeps a fixed name at the root: its URL is its identity, and its
+      // scope is the folder it is served from.
+      input: { index: 'index.html', sw: 'src/sw.ts' },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
+      },
+    },
+  },
 });

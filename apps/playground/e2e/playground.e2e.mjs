@@ -1,7 +1,7 @@
 // End-to-end tests of the built playground in Debian's Chromium (playwright-core drives
 // /usr/bin/chromium; no browser download). Run by `pnpm --filter @hnn/playground test:e2e`,
 // which builds the app and the CLI first. Screenshots go to test-results/ (not committed).
-/* global document, window, performance, crossOriginIsolated, PerformanceObserver -- in page.evaluate callbacks, which run in the page */
+/* global document, window, navigator, performance, crossOriginIsolated, PerformanceObserver -- in page.evaluate callbacks, which run in the page */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';
@@ -152,6 +152,7 @@ void test('mass-spring, 2000 steps: the HNN drifts at most 1/10 of the baseline'
   );
   assert.ok(driftHnn <= driftBaseline / 10, `HNN drift ${driftHnn} vs baseline ${driftBaseline}`);
   assert.match(await text(page, 'threads'), /Cross-origin isolated/);
+  assert.match(await text(page, 'threads'), /HNN wasm-[a-z-]*simd-[12]thread/);
   await page.screenshot({ path: join(RESULTS, 'mass-spring-trained.png'), fullPage: true });
   expectNoErrors(errors);
   await close();
@@ -342,15 +343,20 @@ void test('a reload with the URL restores the configuration', async () => {
 });
 
 void test('without COOP/COEP it trains on one thread, and it fits a phone-width screen', async () => {
-  const { page, errors, close } = await open(`${plain.url}?sys=two-body&steps=5`, {
+  const { page, errors, close } = await open(`${plain.url}?sys=two-body&steps=100`, {
     width: 390,
     height: 844,
   });
   assert.equal(await page.evaluate(() => crossOriginIsolated), false);
   await trainToEnd(page);
-  assert.equal(await number(page, 'step'), 5);
+  assert.equal(await number(page, 'step'), 100);
   await number(page, 'drift-hnn');
   assert.match(await text(page, 'threads'), /Not cross-origin isolated: 1 kernel thread/);
+  // The fused WebAssembly kernel ran (on one thread), not TensorFlow.js's ops.
+  assert.match(
+    await text(page, 'threads'),
+    /HNN wasm-[a-z-]*simd-1thread .* baseline wasm-[a-z-]*simd-1thread/,
+  );
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - window.innerWidth,
   );
@@ -379,5 +385,27 @@ void test('no layout shift while training', async () => {
   assert.ok(shift < 0.01, `cumulative layout shift ${shift} while training`);
   expectNoErrors(errors);
   await writeFile(join(RESULTS, 'layout-shift.txt'), `${shift}\n`);
+  await close();
+});
+
+void test('works offline once loaded (the service worker caches the build)', async () => {
+  const { page, errors, close } = await open(`${isolated.url}?steps=50`);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (navigator.serviceWorker.controller === null) {
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+      );
+    }
+  });
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]');
+  await trainToEnd(page);
+  assert.equal(await number(page, 'step'), 50);
+  await number(page, 'drift-hnn');
+  await page.screenshot({ path: join(RESULTS, 'offline.png'), fullPage: true });
+  await page.context().setOffline(false);
+  expectNoErrors(errors);
   await close();
 });

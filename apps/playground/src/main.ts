@@ -855,3 +855,11 @@ updateNumbers();
 renderAll();
 setPlaying(!window.matchMedia('(prefers-reduced-motion: reduce)').matches);
 document.body.dataset.ready = 'true';
+
+// Offline once loaded: the service worker caches the whole build (public/sw.js). Only in the
+// production build, where precache.json exists.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch((error: unknown) => {
+    ui.status.textContent = `ready (offline use unavailable: ${error instanceof Error ? error.message : String(error)})`;
+  });
+}

@@ -11,6 +11,10 @@ import {
   train,
 } from '@hnn/core';
 import type { HnnModel, BaselineModel, TrainHistoryEntry, TrainResult } from '@hnn/core';
+import { prepareEngine } from '@hnn/kernels';
+// Registers TensorFlow.js's cpu backend. @hnn/core imports it too (src/tf.ts), but its
+// package.json marks that module side-effect free, so a bundler may drop the bare import.
+import '@tensorflow/tfjs-backend-cpu';
 import type { LossPoint, TrainRequest, WorkerReply, WorkerRequest } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -94,15 +98,24 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     request = msg;
     done = 0;
     // TensorFlow.js only holds the weights here (the fused kernel trains); its pure-JS cpu
-    // backend needs no extra files and no GPU.
-    backendReady ??= initBackend('cpu');
-    void backendReady.then(() => {
-      model =
-        msg.kind === 'hnn'
-          ? createHnn({ inputDim: msg.dim, hiddenDim: msg.hidden, seed: msg.seed })
-          : createBaseline({ inputDim: msg.dim, hiddenDim: msg.hidden, seed: msg.seed });
-      return run();
-    });
+    // backend needs no extra files and no GPU. A browser compiles the kernel's WebAssembly
+    // asynchronously, once, before train() creates its trainer.
+    backendReady ??= Promise.all([initBackend('cpu'), prepareEngine()]);
+    void backendReady
+      .then(() => {
+        model =
+          msg.kind === 'hnn'
+            ? createHnn({ inputDim: msg.dim, hiddenDim: msg.hidden, seed: msg.seed })
+            : createBaseline({ inputDim: msg.dim, hiddenDim: msg.hidden, seed: msg.seed });
+        return run();
+      })
+      .catch((error: unknown) => {
+        post({
+          type: 'error',
+          kind: msg.kind,
+          message: error instanceof Error ? error.message : String(error),
+        });
+      });
   } else if (msg.type === 'pause') {
     controller?.abort();
   } else {
