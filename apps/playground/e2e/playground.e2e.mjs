@@ -154,6 +154,21 @@ void test('mass-spring, 2000 steps: the HNN drifts at most 1/10 of the baseline'
   assert.match(await text(page, 'threads'), /Cross-origin isolated/);
   assert.match(await text(page, 'threads'), /HNN wasm-[a-z-]*simd-[12]thread/);
   await page.screenshot({ path: join(RESULTS, 'mass-spring-trained.png'), fullPage: true });
+  // Energy editing (paper Section 6): ΔH = 0.5 |H(start)| along the learned H's Riemannian
+  // gradient; the learned H at the new start is 1.5 times the old (up to the solver, 1e-9).
+  await page.locator('#delta-h').fill('0.5');
+  await page.waitForFunction(() =>
+    (document.querySelector('#delta-h-note')?.textContent ?? '').includes('→'),
+  );
+  const note = (await page.locator('#delta-h-note').textContent()) ?? '';
+  const edit = /of the learned H \(([-\d.e]+) → ([-\d.e]+)\)/.exec(note);
+  assert.ok(edit !== null, note);
+  assert.ok(
+    Math.abs(Number(edit[2]) - 1.5 * Number(edit[1])) <= 1e-4 * Math.abs(Number(edit[1])),
+    note,
+  );
+  assert.match(page.url(), /dH=0.5/);
+  await page.screenshot({ path: join(RESULTS, 'energy-edit.png'), fullPage: true });
   expectNoErrors(errors);
   await close();
 });

@@ -38,7 +38,7 @@ export function drawAnimationFrame(
     const y = track.ys[frame];
     if (y === undefined) {
       ctx.fillStyle = '#888';
-      ctx.fillText('not trained yet', left + 6, h / 2);
+      ctx.fillText(track.label === 'truth' ? 'no true H' : 'not trained yet', left + 6, h / 2);
       return;
     }
     const unit = (Math.min(cell, h) * 0.4) / scale;

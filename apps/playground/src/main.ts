@@ -378,7 +378,7 @@ function refreshRollouts(): void {
         const path = editEnergy(editor.field, start, dH, { points: 40 });
         state.editPath = path.states;
         start = path.states[path.states.length - 1]!;
-        ui.deltaNote.textContent = `ΔH = ${dH.toPrecision(3)} along ∇H/|∇H|² of the ${editor.by} H (${e0.toPrecision(3)} → ${editor.h(start).toPrecision(3)})`;
+        ui.deltaNote.textContent = `ΔH = ${dH.toPrecision(3)} along ∇H/|∇H|² of the ${editor.by} H (${e0.toPrecision(6)} → ${editor.h(start).toPrecision(6)})`;
       } catch (error) {
         ui.deltaNote.textContent = `energy edit failed: ${error instanceof Error ? error.message : String(error)}`;
       }
@@ -587,9 +587,6 @@ function drawPortrait(canvas: HTMLCanvasElement, which: ModelKind | 'truth'): vo
       );
     }
   }
-  if (state.editPath !== undefined) {
-    drawPath(ctx, view, project(state.editPath), COLORS.edit, 2.5);
-  }
   const paths: [ModelKind | 'truth', string, number, number[]][] = [
     ['truth', COLORS.truth, 1.5, [5, 3]],
     ['baseline', COLORS.base, 2, []],
@@ -598,6 +595,10 @@ function drawPortrait(canvas: HTMLCanvasElement, which: ModelKind | 'truth'): vo
   for (const [k, color, width, dash] of paths) {
     const r = state.rollouts[k];
     if (r !== undefined) drawPath(ctx, view, project(r.ys), color, width, dash);
+  }
+  // The energy edit on top: from the picked start to where the rollouts begin.
+  if (state.editPath !== undefined) {
+    drawPath(ctx, view, project(state.editPath), COLORS.edit, 3);
   }
   const n = state.start.length / 2;
   drawDot(ctx, view.x(state.start[0]!), view.y(state.start[n]!), 5, '#fff', COLORS.truth);

@@ -260,9 +260,13 @@ export function drawLinePlot(
   if (!(x1 >= x0) || !(y1 >= y0)) return;
   if (options.xMax !== undefined) x1 = Math.max(x1, options.xMax);
   if (x1 === x0) x1 = x0 + 1;
-  if (y1 - y0 < 1e-12) {
-    y0 -= 0.5 * (Math.abs(y0) || 1) * 1e-3;
-    y1 += 0.5 * (Math.abs(y1) || 1) * 1e-3;
+  // A linear axis spans at least 2% of the values' size, so that a solver's 1e-9 wiggle of a
+  // conserved energy draws as the flat line it is, not as a drift.
+  const minSpan = options.logY === true ? 0.5 : 0.02 * Math.max(Math.abs(y0), Math.abs(y1), 1e-12);
+  if (y1 - y0 < minSpan) {
+    const mid = (y0 + y1) / 2;
+    y0 = mid - minSpan / 2;
+    y1 = mid + minSpan / 2;
   }
   const px = (x: number): number => left + ((x - x0) / (x1 - x0)) * (w - left - right);
   const py = (y: number): number => top + (1 - (tr(y) - y0) / (y1 - y0)) * (h - top - bottom);
