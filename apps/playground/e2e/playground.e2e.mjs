@@ -245,23 +245,13 @@ void test('a CSV in the hnn CLI format uploads and trains', async () => {
   await close();
 });
 
-void test('a model downloaded from the page rolls out with hnn rollout to the page numbers (1e-9)', async () => {
-  assert.ok(existsSync(CLI), `build the CLI first: pnpm --filter @hnn/cli... build (${CLI})`);
-  const { page, errors, close } = await open(`${isolated.url}?steps=300&x0=0.7,-0.2&tr=15`);
-  await trainToEnd(page);
-  const [modelDownload] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('download-hnn').click(),
-  ]);
-  const modelPath = join(work, 'page-hnn.json');
-  await modelDownload.saveAs(modelPath);
-  const [rolloutDownload] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('download-rollout-hnn').click(),
-  ]);
-  const pagePath = join(work, 'page-rollout.csv');
-  await rolloutDownload.saveAs(pagePath);
-  const cliPath = join(work, 'cli-rollout.csv');
+/**
+ * Rolls `modelPath` out with `hnn rollout` from the test's start and span and returns the largest
+ * difference from the page's rollout CSV (same columns t,q1,p1,H and 400 rows are checked too).
+ * @param {string} modelPath @param {string} pagePath @param {string} name
+ */
+async function compareWithCli(modelPath, pagePath, name) {
+  const cliPath = join(work, name);
   const out = execFileSync(
     process.execPath,
     [
@@ -297,7 +287,29 @@ void test('a model downloaded from the page rolls out with hnn rollout to the pa
       worst = Math.max(worst, Math.abs(Number(fromPage[r][c]) - Number(fromCli[r][c])));
     }
   }
-  console.log(`# page vs hnn rollout: largest difference ${worst.toExponential(2)} over 400 rows`);
+  return worst;
+}
+
+void test('a model downloaded from the page rolls out with hnn rollout to the page numbers (1e-9)', async () => {
+  assert.ok(existsSync(CLI), `build the CLI first: pnpm --filter @hnn/cli... build (${CLI})`);
+  const { page, errors, close } = await open(`${isolated.url}?steps=300&x0=0.7,-0.2&tr=15`);
+  await trainToEnd(page);
+  const [modelDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('download-hnn').click(),
+  ]);
+  const modelPath = join(work, 'page-hnn.json');
+  await modelDownload.saveAs(modelPath);
+  const [rolloutDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('download-rollout-hnn').click(),
+  ]);
+  const pagePath = join(work, 'page-rollout.csv');
+  await rolloutDownload.saveAs(pagePath);
+  const worst = await compareWithCli(modelPath, pagePath, 'cli-rollout.csv');
+  console.log(
+    `# page vs hnn rollout (page's model): largest difference ${worst.toExponential(2)} over 400 rows`,
+  );
   assert.ok(worst <= 1e-9, `largest difference ${worst}`);
   // The file loads back into the page (as it would from the CLI) and gives the same drift.
   const drift = await text(page, 'drift-hnn');
@@ -306,6 +318,56 @@ void test('a model downloaded from the page rolls out with hnn rollout to the pa
     (document.querySelector('#model-note')?.textContent ?? '').startsWith('loaded'),
   );
   assert.equal(await text(page, 'drift-hnn'), drift);
+  // A model trained by the CLI (with its default symplectic normalisation) loads too, and the
+  // page rolls it out to the CLI's numbers: the normalisation is applied as hnn rollout does.
+  const data = join(work, 'spring.csv');
+  const cliModel = join(work, 'cli-hnn.json');
+  execFileSync(process.execPath, [
+    CLI,
+    'make-data',
+    '--system',
+    'mass-spring',
+    '--trajectories',
+    '10',
+    '--out',
+    data,
+  ]);
+  execFileSync(
+    process.execPath,
+    [
+      CLI,
+      'train',
+      '--data',
+      data,
+      '--model',
+      'hnn',
+      '--steps',
+      '50',
+      '--hidden',
+      '32',
+      '--out',
+      cliModel,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  await page.getByTestId('model-upload').setInputFiles(cliModel);
+  await page.waitForFunction(() =>
+    (document.querySelector('#model-note')?.textContent ?? '').includes('cli-hnn.json'),
+  );
+  assert.notEqual(await text(page, 'drift-hnn'), drift);
+  const [cliRollout] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('download-rollout-hnn').click(),
+  ]);
+  const pageCliPath = join(work, 'page-rollout-of-cli-model.csv');
+  await cliRollout.saveAs(pageCliPath);
+  const worstCli = await compareWithCli(cliModel, pageCliPath, 'cli-rollout-of-cli-model.csv');
+  console.log(
+    `# page vs hnn rollout (CLI-trained model): largest difference ${worstCli.toExponential(2)}`,
+  );
+  assert.ok(worstCli <= 1e-9, `largest difference ${worstCli}`);
   await page.screenshot({ path: join(RESULTS, 'model-download.png'), fullPage: true });
   expectNoErrors(errors);
   await close();
