@@ -1,5 +1,6 @@
 import * as tf from './tf.js';
 import { RandomState } from '@hnn/random';
+import { prepareEngine } from '@hnn/kernels';
 import { Adam } from './adam.js';
 import { resolveTrainBackend } from './backend.js';
 import type { TrainBackendOption } from './backend.js';
@@ -313,6 +314,8 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
   const backend = await resolveTrainBackend(options.backend ?? 'keep', logger);
 
   const { preference, source } = fastPathPreference(options.fastPath);
+  // A browser compiles the kernel's WebAssembly only asynchronously; in Node this changes nothing.
+  if (preference !== 'off') await prepareEngine(preference);
   let fastPathReason: string | undefined =
     preference === 'off' ? `disabled by ${source}` : fusedUnsupportedReason(model, preference);
   let stepper: Stepper;

@@ -1,5 +1,5 @@
 // The spring HNN of the paper's first task (H = (q² + p²) / 2, MLP 2-200-200-1, full batch of 750
-// states, Adam at 1e-3) trained for a few fused steps: the workload of scripts/test-browser.mjs,
+// states, Adam at 1e-3) trained for a few fused steps: the workload of scripts/test-browser.ts,
 // run in Chromium by main.ts and in Node by node-run.ts, so that both report the same thing.
 import { FusedTrainer, prepareEngine } from '../src/index.js';
 import type { EngineChoice } from '../src/index.js';
@@ -34,13 +34,8 @@ function normals(seed: number, n: number, scale: number): Float64Array {
   return out;
 }
 
-export async function trainSpring(
-  threads: 1 | 2,
-  steps: number,
-  engine: EngineChoice = 'auto',
-): Promise<SpringRun> {
-  const prepared = await prepareEngine(engine);
-  if ('error' in prepared) throw new Error(prepared.error);
+/** A trainer of the spring HNN on `engine` (prepared), from the same weights every time. */
+function springTrainer(threads: 1 | 2, engine: EngineChoice): FusedTrainer {
   const n = 750;
   const d = 2;
   const h = 200;
@@ -62,7 +57,7 @@ export async function trainSpring(
     new Float64Array(h),
     normals(11, h, 1 / Math.sqrt(h)),
   ];
-  const trainer = new FusedTrainer({
+  return new FusedTrainer({
     kind: 'hnn',
     inputDim: d,
     hiddenDim: h,
@@ -73,6 +68,16 @@ export async function trainSpring(
     threads,
     engine,
   });
+}
+
+export async function trainSpring(
+  threads: 1 | 2,
+  steps: number,
+  engine: EngineChoice = 'auto',
+): Promise<SpringRun> {
+  const prepared = await prepareEngine(engine);
+  if ('error' in prepared) throw new Error(prepared.error);
+  const trainer = springTrainer(threads, engine);
   try {
     await trainer.start();
     const times: number[] = [];
@@ -84,7 +89,6 @@ export async function trainSpring(
       times.push(performance.now() - t0);
       if (s === 0) firstLoss = lastLoss;
     }
-    const warm = times.slice(Math.min(10, steps >> 1)).sort((a, b) => a - b);
     return {
       engine: trainer.path,
       notes: prepared.notes,
@@ -93,9 +97,45 @@ export async function trainSpring(
       firstLoss,
       lastLoss,
       steps,
-      msPerStep: warm[warm.length >> 1] ?? Number.NaN,
+      msPerStep: median(times, 10),
     };
   } finally {
     await trainer.close();
   }
+}
+
+/** Median of step times after the first `warm` (warm-up) steps. */
+function median(times: readonly number[], warm: number): number {
+  const sorted = times.slice(Math.min(warm, times.length >> 1)).sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? Number.NaN;
+}
+
+/**
+ * Median ms per step of one-thread trainers on each engine, their steps interleaved (one step on
+ * each in turn), so that a changing load on a shared machine hits all of them alike.
+ */
+export async function compareEngines(
+  engines: readonly EngineChoice[],
+  steps: number,
+): Promise<{ readonly engine: string; readonly msPerStep: number }[]> {
+  const trainers: FusedTrainer[] = [];
+  for (const engine of engines) {
+    const prepared = await prepareEngine(engine);
+    if ('error' in prepared) throw new Error(prepared.error);
+    trainers.push(springTrainer(1, engine));
+  }
+  const times = trainers.map((): number[] => []);
+  for (let s = 0; s < steps; s++) {
+    trainers.forEach((trainer, i) => {
+      const t0 = performance.now();
+      trainer.step();
+      times[i]?.push(performance.now() - t0);
+    });
+  }
+  const out = trainers.map((trainer, i) => ({
+    engine: trainer.path,
+    msPerStep: median(times[i] ?? [], 10),
+  }));
+  for (const trainer of trainers) await trainer.close();
+  return out;
 }

@@ -24,10 +24,13 @@ type PageResult =
   | { readonly error: string }
   | {
       readonly error?: undefined;
+      readonly beforePrepare: string;
       readonly crossOriginIsolated: boolean;
       readonly relaxedSimd: boolean;
       readonly runs: readonly SpringRun[];
+      readonly compare: readonly Timing[];
     };
+type Timing = { readonly engine: string; readonly msPerStep: number };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STEPS = 60;
@@ -138,6 +141,10 @@ try {
           `${label}: crossOriginIsolated is ${isolated}`,
         );
         const build = result.relaxedSimd ? 'wasm-relaxed-simd' : 'wasm-simd';
+        check(
+          /call `await prepareEngine\(\)`/.test(result.beforePrepare),
+          `${label}: before prepareEngine, selectEngine says to await it (${result.beforePrepare})`,
+        );
         const [one, two, simd] = result.runs as [SpringRun, SpringRun, SpringRun];
         check(
           simd.engine === 'wasm-simd-1thread',
@@ -175,32 +182,41 @@ try {
   }
 
   // Node on the same machine, same steps (scripts/ts-child-loader.mjs runs the TypeScript).
-  const nodeRuns = JSON.parse(
-    execFileSync(
-      process.execPath,
-      [
-        '--conditions=@hnn/source',
-        '--import',
-        './scripts/ts-child-loader.mjs',
-        'browser-test/node-run.ts',
-        String(STEPS),
-      ],
-      { cwd: root, encoding: 'utf8' },
-    ),
-  ) as SpringRun[];
-  console.log(`\nspring HNN (MLP 2-200-200-1, batch 750), median ms per step after warm-up:`);
+  const node = <T>(flags: string[], mode: string, steps: number): T =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          ...flags,
+          '--conditions=@hnn/source',
+          '--import',
+          './scripts/ts-child-loader.mjs',
+          'browser-test/node-run.ts',
+          mode,
+          String(steps),
+        ],
+        { cwd: root, encoding: 'utf8' },
+      ),
+    ) as T;
+  const nodeRuns = node<SpringRun[]>([], 'runs', STEPS);
+  const nodeCompare = node<Timing[]>(['--experimental-wasm-relaxed-simd'], 'compare', 100);
+
+  const row = (where: string, engine: string, ms: number): void =>
+    console.log(`  ${where.padEnd(40)} ${engine.padEnd(28)} ${ms.toFixed(2)}`);
+  console.log('\nspring HNN (MLP 2-200-200-1, batch 750), median ms per step after warm-up:');
   for (const [label, result] of Object.entries(results)) {
     for (const run of result.error === undefined ? result.runs : []) {
-      console.log(
-        `  Chromium ${label.padEnd(18)} ${run.engine.padEnd(28)} ${run.msPerStep.toFixed(2)}`,
-      );
+      row(`Chromium ${label}`, run.engine, run.msPerStep);
     }
   }
-  for (const run of nodeRuns) {
-    console.log(
-      `  Node ${process.version.padEnd(22)} ${run.engine.padEnd(28)} ${run.msPerStep.toFixed(2)}`,
-    );
+  for (const run of nodeRuns) row(`Node ${process.version}`, run.engine, run.msPerStep);
+  console.log('one thread, steps of the engines interleaved (a fairer comparison under load):');
+  for (const [label, result] of Object.entries(results)) {
+    for (const t of result.error === undefined ? result.compare : []) {
+      row(`Chromium ${label}`, t.engine, t.msPerStep);
+    }
   }
+  for (const t of nodeCompare) row(`Node --experimental-wasm-relaxed-simd`, t.engine, t.msPerStep);
 } finally {
   rmSync(outDir, { recursive: true, force: true });
 }

@@ -75,7 +75,8 @@ export class KernelThreads {
   /**
    * The threads of a trainer whose batches span `nChunks` chunks: `requested` (1 or 2; anything
    * else is a KernelInputError), else two, timed against one, on a machine with two or more cores
-   * when there are at least two chunks to share.
+   * (in a browser: a cross-origin isolated page, see src/platform-browser.ts) when there are at
+   * least two chunks to share.
    */
   static forTrainer(
     region: EngineInstance,

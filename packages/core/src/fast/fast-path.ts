@@ -8,7 +8,8 @@ import type { EngineChoice, FusedPathName } from '@hnn/kernels';
 export type FastPathName = FusedPathName | 'none';
 /**
  * 'auto': the fused kernel for the models it supports, on the native addon where it loads, else
- * WebAssembly; 'native' / 'wasm': only that engine; 'off': always TensorFlow.js.
+ * WebAssembly; 'native' / 'wasm': only that engine ('wasm-simd' / 'wasm-relaxed-simd': only that
+ * WebAssembly build); 'off': always TensorFlow.js.
  */
 export type FastPathPreference = EngineChoice | 'off';
 
@@ -51,9 +52,10 @@ function parsePreference(value: string, source: string): FastPathPreference {
   const v = value.trim().toLowerCase();
   if (v === 'auto' || v === '1' || v === 'on' || v === 'true') return 'auto';
   if (v === 'off' || v === '0' || v === 'false') return 'off';
-  if (v === 'native' || v === 'wasm') return v;
+  if (v === 'native' || v === 'wasm' || v === 'wasm-simd' || v === 'wasm-relaxed-simd') return v;
   throw new InvalidInputError(
-    `Unknown fast path setting '${value}' (from ${source}); use auto, native, wasm or off.`,
+    `Unknown fast path setting '${value}' (from ${source}); use auto, native, wasm, wasm-simd, ` +
+      'wasm-relaxed-simd or off.',
   );
 }
 
