@@ -239,6 +239,14 @@ async function main() {
     run(process.execPath, [join(consumer, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], {
       cwd: consumer,
     });
+    // The same program on the fused kernel's WebAssembly engine, to compare with Chromium's.
+    const wasmOut = run(process.execPath, ['dist/main.js'], {
+      cwd: consumer,
+      env: { ...process.env, HNN_FAST_PATH: 'wasm' },
+    });
+    /** @type {{ fastPath: string, backend: string, msPerStep: number, firstLoss: number, finalLoss: number }} */
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- typed by the JSDoc above
+    const nodeWasm = JSON.parse(wasmOut.trim().split('\n').at(-1) ?? '{}');
     const out = run(process.execPath, ['dist/main.js'], { cwd: consumer });
     process.stdout.write(out);
     /** @type {{ fastPath: string, backend: string, msPerStep: number, firstLoss: number, finalLoss: number }} */
@@ -257,7 +265,7 @@ async function main() {
     if (process.argv.includes('--no-browser')) {
       log('browser half skipped (--no-browser)');
     } else {
-      await browserCheck({ consumer, node: result, log });
+      await browserCheck({ consumer, node: [result, nodeWasm], log });
     }
   } finally {
     verdaccio.kill('SIGTERM');
@@ -279,7 +287,8 @@ export interface SpringResult {
   finalLoss: number;
 }
 
-export async function trainSpring(): Promise<SpringResult> {
+/** fastPath 'off' trains on TensorFlow.js ops; by default env HNN_FAST_PATH decides, else auto. */
+export async function trainSpring(fastPath?: 'off'): Promise<SpringResult> {
   const n = 60;
   const x = new Float64Array(2 * n);
   const dx = new Float64Array(2 * n);
@@ -301,6 +310,7 @@ export async function trainSpring(): Promise<SpringResult> {
     learningRate: 1e-3,
     progressEvery: 300,
     onProgress: (p) => losses.push(p.trainLoss),
+    fastPath,
   });
   model.dispose();
   return {

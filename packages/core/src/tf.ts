@@ -6,6 +6,8 @@
 // and the pure-JS cpu backend, so that importing @hnn/core always leaves a backend that runs.
 // '#tfjs-gradients' is a package.json "imports" entry: bundlers read tfjs-core's ES modules
 // directly, Node gets them bundled into one file at build time (scripts/bundle-tfjs-gradients.mjs).
+// package.json "sideEffects" lists this file: it has no code of its own, so a bundler that
+// believed it pure would wire the re-exports straight to tfjs-core and drop the registrations.
 // Import order is evaluation order: tfjs-core creates the engine that the others register into.
 import '@tensorflow/tfjs-core';
 import '#tfjs-gradients';
