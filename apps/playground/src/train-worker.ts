@@ -11,10 +11,6 @@ import {
   train,
 } from '@hnn/core';
 import type { HnnModel, BaselineModel, TrainHistoryEntry, TrainResult } from '@hnn/core';
-import { prepareEngine } from '@hnn/kernels';
-// Registers TensorFlow.js's cpu backend. @hnn/core imports it too (src/tf.ts), but its
-// package.json marks that module side-effect free, so a bundler may drop the bare import.
-import '@tensorflow/tfjs-backend-cpu';
 import type { LossPoint, TrainRequest, WorkerReply, WorkerRequest } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -97,10 +93,9 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   if (msg.type === 'train') {
     request = msg;
     done = 0;
-    // TensorFlow.js only holds the weights here (the fused kernel trains); its pure-JS cpu
-    // backend needs no extra files and no GPU. A browser compiles the kernel's WebAssembly
-    // asynchronously, once, before train() creates its trainer.
-    backendReady ??= Promise.all([initBackend('cpu'), prepareEngine()]);
+    // TensorFlow.js only holds the weights here (the fused kernel trains; train() compiles its
+    // WebAssembly first); its pure-JS cpu backend needs no extra files and no GPU.
+    backendReady ??= initBackend('cpu');
     void backendReady
       .then(() => {
         model =
