@@ -1,9 +1,12 @@
 import { derivative, parse } from 'mathjs';
 import type { EvalFunction, MathNode } from 'mathjs';
 import type { HamiltonianSystem } from '@hnn/datasets';
+import { HnnError } from '@hnn/errors';
 
 /** A custom H that cannot be used, with a message saying what to change. */
-export class CustomHamiltonianError extends Error {
+export class CustomHamiltonianError extends HnnError {
+  override readonly code = 'HNN_PLAYGROUND_CUSTOM_H';
+  // Explicit: class names do not survive the production build's minifier.
   override name = 'CustomHamiltonianError';
 }
 

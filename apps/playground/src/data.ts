@@ -2,6 +2,7 @@ import { linspace } from '@hnn/datasets';
 import { solveDopri5 } from '@hnn/integrators';
 import { RandomState } from '@hnn/random';
 import type { PlaygroundSystem } from './systems.js';
+import { HnnError } from '@hnn/errors';
 
 /** One trajectory: times, observed states and their time derivatives, row-major (dim each). */
 export interface Trajectory {
@@ -29,7 +30,9 @@ export interface SplitData {
   readonly testIds: ReadonlySet<number>;
 }
 
-export class PlaygroundDataError extends Error {
+export class PlaygroundDataError extends HnnError {
+  override readonly code = 'HNN_PLAYGROUND_DATA';
+  // Explicit: class names do not survive the production build's minifier.
   override name = 'PlaygroundDataError';
 }
 

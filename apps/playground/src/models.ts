@@ -2,6 +2,7 @@ import { decodeModelJson, deserializeFloat64 } from '@hnn/core';
 import { linspace } from '@hnn/datasets';
 import { solveHamiltonian } from '@hnn/integrators';
 import type { ModelKind } from './protocol.js';
+import { HnnError } from '@hnn/errors';
 
 /** A trained model as the page uses it: its float64 field, learned H (HNN) and saved JSON. */
 export interface LoadedModel {
@@ -14,7 +15,9 @@ export interface LoadedModel {
   readonly hamiltonian: ((x: Float64Array) => number) | undefined;
 }
 
-export class ModelFileError extends Error {
+export class ModelFileError extends HnnError {
+  override readonly code = 'HNN_PLAYGROUND_MODEL_FILE';
+  // Explicit: class names do not survive the production build's minifier.
   override name = 'ModelFileError';
 }
 
