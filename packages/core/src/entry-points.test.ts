@@ -45,6 +45,7 @@ describe('entry points', () => {
     // gradient registrations ('#tfjs-gradients', package.json "imports") instead.
     expect([...external].sort()).toEqual([
       '#tfjs-gradients',
+      '@hnn/errors',
       '@hnn/kernels',
       '@hnn/random',
       '@tensorflow/tfjs-backend-cpu',
