@@ -138,8 +138,20 @@ void test('mass-spring, 2000 steps: the HNN drifts at most 1/10 of the baseline'
   assert.equal(await page.getByTestId('system').inputValue(), 'mass-spring');
   assert.equal(await page.locator('#steps').inputValue(), '2000');
   const started = Date.now();
+  // The learned views update while training runs (train()'s onWeights snapshots): the HNN's
+  // drift shows a number before the status says done.
+  const during = page.waitForFunction(
+    () => {
+      const status = document.querySelector('[data-testid=status]')?.textContent ?? '';
+      const drift = document.querySelector('[data-testid=drift-hnn]')?.textContent ?? '';
+      return status.startsWith('training') && Number.isFinite(Number(drift)) ? drift : false;
+    },
+    null,
+    { timeout: 240_000 },
+  );
   await trainToEnd(page);
   const seconds = (Date.now() - started) / 1000;
+  assert.ok(Number.isFinite(Number(await (await during).jsonValue())));
   assert.equal(await number(page, 'step'), 2000);
   const lossHnn = await number(page, 'loss-hnn');
   const lossBaseline = await number(page, 'loss-baseline');

@@ -312,6 +312,14 @@ function onWorkerReply(msg: WorkerReply): void {
     refreshRollouts();
     updateNumbers();
     renderAll();
+  } else if (msg.type === 'snapshot') {
+    // Part-way weights: redraw the learned views (the final model replaces them when it comes).
+    if (run.finished) return;
+    state.models[msg.kind] = loadModelJson(msg.json, `${msg.kind} model`);
+    state.portraitCache.clear();
+    refreshRollouts();
+    updateNumbers();
+    renderAll();
   } else {
     setPhase('error', `error (${modelLabel(msg.kind)}): ${msg.message}`);
   }

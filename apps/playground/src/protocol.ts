@@ -50,4 +50,11 @@ export type WorkerReply =
       readonly backend: string;
       readonly msPerStep: number;
     }
+  | {
+      /** The weights part-way through training (a few times a second), to draw while it runs. */
+      readonly type: 'snapshot';
+      readonly kind: ModelKind;
+      readonly json: string;
+      readonly step: number;
+    }
   | { readonly type: 'error'; readonly kind: ModelKind; readonly message: string };

@@ -45,6 +45,23 @@ async function run(): Promise<void> {
     // Batched so the page redraws the curves a few times a second, not per step.
     if (performance.now() - lastPost > 80) flush();
   };
+  let lastSnapshot = performance.now();
+  // train()'s onWeights: the current weights go into the model (which the fused kernel does not
+  // read until train() returns) and to the page, at most once a second (each one redraws the page's learned views).
+  const onWeights = (weights: Float32Array[], step: number): void => {
+    const current = model;
+    if (current === undefined || performance.now() - lastSnapshot < 1000) return;
+    lastSnapshot = performance.now();
+    current.setWeights(weights);
+    post({
+      type: 'snapshot',
+      kind: req.kind,
+      json: encodeModelJson(
+        serializeModel(current, { metadata: { trainedBy: '@hnn/playground' } }),
+      ),
+      step: offset + step,
+    });
+  };
   let result: TrainResult | undefined;
   try {
     result = await train(model, {
@@ -57,6 +74,8 @@ async function run(): Promise<void> {
       seed: req.seed,
       progressEvery: 10,
       onStep,
+      onWeights,
+      weightsEvery: 25,
       signal: controller.signal,
     });
   } catch (error) {

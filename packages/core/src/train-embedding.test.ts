@@ -95,6 +95,29 @@ describe('train in an app: the event loop, abort, onStep, early stopping', () =>
   });
 
   it.each(PATHS)(
+    'onWeights hands over the weights of every weightsEvery-th step, changing nothing (fastPath %s)',
+    async (fastPath) => {
+      const seen: { step: number; weights: number[][] }[] = [];
+      const watched = await weightsAfter({
+        steps: 12,
+        fastPath,
+        weightsEvery: 5,
+        onWeights: (weights, step) =>
+          seen.push({ step, weights: weights.map((w) => Array.from(w)) }),
+      });
+      expect(seen.map((s) => s.step)).toEqual([4, 9]);
+      // The weights after step 9 are those of a 9-step run (steps + 1 iterations: 0..9).
+      expect(seen[1]?.weights).toEqual(await weightsAfter({ steps: 9, fastPath }));
+      expect(watched).toEqual(await weightsAfter({ steps: 12, fastPath }));
+      const model = createHnn({ inputDim: 2, hiddenDim: 8, seed: 1 });
+      await expect(
+        train(model, { ...base, steps: 1, fastPath, weightsEvery: 0, onWeights: () => undefined }),
+      ).rejects.toThrow(InvalidInputError);
+      model.dispose();
+    },
+  );
+
+  it.each(PATHS)(
     "stops on abort after the step in progress, keeping that step's weights (fastPath %s)",
     async (fastPath) => {
       const model = createHnn({ inputDim: 2, hiddenDim: 32, seed: 5 });

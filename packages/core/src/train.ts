@@ -69,6 +69,15 @@ export interface TrainOptions {
   /** Called after every step with its train loss, and its test loss when it was evaluated. */
   readonly onStep?: (entry: TrainHistoryEntry) => void;
   /**
+   * Called after every `weightsEvery`-th step with copies of the current weights (the model's
+   * order and shapes, as getWeights()), e.g. to draw the learned field while training runs: the
+   * fused kernel keeps the weights until train() returns, so the model's own variables lag until
+   * then. Reading them changes nothing in the training.
+   */
+  readonly onWeights?: (weights: Float32Array[], step: number) => void;
+  /** Steps between onWeights calls (an integer >= 1, default 100). */
+  readonly weightsEvery?: number;
+  /**
    * Aborting stops training after the step in progress: train() rejects with a
    * TrainingAbortedError whose `result` holds the steps run, and the model keeps the weights of
    * the last completed step (an already aborted signal runs no step).
@@ -268,6 +277,8 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
     onProgress,
     progressEvery = 100,
     onStep,
+    onWeights,
+    weightsEvery = 100,
     signal,
     maxBlockMs = 40,
     earlyStopping,
@@ -278,6 +289,7 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
   }
   checkInteger('steps', steps, 0);
   checkInteger('progressEvery', progressEvery, 1);
+  checkInteger('weightsEvery', weightsEvery, 1);
   checkInteger('seed', seed, 0);
   const nTrain = checkSamples('trainX', trainX, dim);
   const nTrainDx = checkSamples('trainDx', trainDx, dim);
@@ -385,6 +397,9 @@ export async function train(model: DynamicsModel, options: TrainOptions): Promis
           throw new TrainingDivergedError(step, trainLoss, learningRate);
         }
         stepper.apply();
+        if (onWeights !== undefined && (step + 1) % weightsEvery === 0) {
+          onWeights(stepper.snapshot(), step);
+        }
         const testLoss = report ? stepper.testLoss() : undefined;
         if (testLoss !== undefined) finalTestLoss = testLoss;
         return testLoss === undefined ? { step, trainLoss } : { step, trainLoss, testLoss };
