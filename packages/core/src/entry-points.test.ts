@@ -2,39 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importGraph as graphOf } from '../../../vitest.import-graph.js';
 import * as tf from './tf.js';
 
 const SRC = dirname(fileURLToPath(import.meta.url));
 
-/** Every import specifier (static, re-export or dynamic with a string literal) in a source file. */
-function specifiers(file: string): string[] {
-  const text = readFileSync(join(SRC, file), 'utf8');
-  const found: string[] = [];
-  for (const m of text.matchAll(/(?:import|export)\s[^'";]*?from\s+'([^']+)'/g)) found.push(m[1]!);
-  for (const m of text.matchAll(/^import\s+'([^']+)'/gm)) found.push(m[1]!);
-  for (const m of text.matchAll(/import\(\s*'([^']+)'\s*\)/g)) found.push(m[1]!);
-  return found;
-}
-
-/** The files an entry point loads (following relative imports) and the packages they import. */
-function importGraph(entry: string): { files: string[]; external: Set<string> } {
-  const files: string[] = [];
-  const external = new Set<string>();
-  const queue = [entry];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (files.includes(file)) continue;
-    files.push(file);
-    for (const spec of specifiers(file)) {
-      if (spec.startsWith('./') || spec.startsWith('../')) {
-        queue.push(join(dirname(file), spec).replace(/\.js$/, '.ts'));
-      } else {
-        external.add(spec);
-      }
-    }
-  }
-  return { files, external };
-}
+const importGraph = (entry: string) => graphOf(SRC, entry);
 
 describe('entry points', () => {
   it('the main entry imports no Node built-in and never reads process or Buffer', () => {

@@ -2,34 +2,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import {
+  importGraph as graphOf,
+  specifiers as specifiersOf,
+} from '../../../vitest.import-graph.js';
 
 const SRC = dirname(fileURLToPath(import.meta.url));
 
-/** Every import specifier (static, re-export or dynamic with a string literal) in a source file. */
-function specifiers(file: string): string[] {
-  const text = readFileSync(join(SRC, file), 'utf8');
-  const found: string[] = [];
-  for (const m of text.matchAll(/(?:import|export)\s[^'";]*?from\s+'([^']+)'/g)) found.push(m[1]!);
-  for (const m of text.matchAll(/import\(\s*'([^']+)'\s*\)/g)) found.push(m[1]!);
-  return found;
-}
-
-/** The files an entry point loads (following relative imports) and the packages they import. */
-function importGraph(entry: string): { files: string[]; external: Set<string> } {
-  const files: string[] = [];
-  const external = new Set<string>();
-  const queue = [entry];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (files.includes(file)) continue;
-    files.push(file);
-    for (const spec of specifiers(file)) {
-      if (spec.startsWith('./')) queue.push(spec.slice(2).replace(/\.js$/, '.ts'));
-      else external.add(spec);
-    }
-  }
-  return { files, external };
-}
+const importGraph = (entry: string) => graphOf(SRC, entry);
+const specifiers = (file: string) => specifiersOf(SRC, file);
 
 // What a browser bundle or a light install cannot carry: Node built-ins and the native libraries
 // that only the pixel pendulum needs.
