@@ -272,7 +272,8 @@ export function drawLinePlot(
   const py = (y: number): number => top + (1 - (tr(y) - y0) / (y1 - y0)) * (h - top - bottom);
   const fmt = (v: number): string =>
     options.logY === true
-      ? `1e${v.toFixed(1)}`
+      ? // v is log10 of the value: label the value itself (e.g. 3.2e-2, not 1e-1.5).
+        (10 ** v).toExponential(1)
       : Math.abs(v) < 1e-3 && v !== 0
         ? v.toExponential(1)
         : v.toPrecision(3);
