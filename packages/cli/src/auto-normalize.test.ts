@@ -10,7 +10,7 @@ import { runCli } from './main.js';
 import type { LoadedModel, ModelFile } from './model-io.js';
 import { loadModel, readModelFile } from './model-io.js';
 import { rolloutModel } from './rollout.js';
-import { run, tempDir } from './test-utils/run-cli.js';
+import { expectRefused, run, tempDir } from './test-utils/run-cli.js';
 import type { Trajectory } from './trajectory-csv.js';
 
 const TINY = ['--hidden', '8', '--steps', '20', '--lr', '1e-2', '--backend', 'wasm'];
@@ -303,25 +303,23 @@ describe('hnn train --normalize auto (the default)', () => {
       /--batch 90 is larger than the 80 rows --normalize auto trains its candidates on/,
     ],
     [['--normalize', 'best'], /--normalize must be one of auto, symplectic, none/],
-  ])('refuses %j before training', async (flags, message) => {
-    const out = dir.path('refused.json');
-    const r = await run([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'hnn',
-      '--out',
-      out,
-      ...TINY,
-      ...flags,
-    ]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^hnn: error: [^\n]*\n$/);
-    expect(r.stderr).toMatch(message);
-    expect(await dir.files()).not.toContain('refused.json');
-  });
+  ])('refuses %j before training', (flags, message) =>
+    expectRefused(
+      dir,
+      [
+        'train',
+        '--data',
+        spring,
+        '--model',
+        'hnn',
+        '--out',
+        dir.path('refused.json'),
+        ...TINY,
+        ...flags,
+      ],
+      message,
+    ),
+  );
 
   it('the written model loads and evaluates like any other', async () => {
     const text = await readFile(dir.path('auto.json'), 'utf8');

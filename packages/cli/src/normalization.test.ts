@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from './model-io.js';
 import { DEFAULT_INPUT_SPREAD, fitNormalization, normalizeSamples } from './normalization.js';
-import { run, tempDir } from './test-utils/run-cli.js';
+import { expectRefused, run, tempDir } from './test-utils/run-cli.js';
 
 /** Two pairs in very different units, centred away from 0, with their derivatives. */
 function skewedSamples(): { x: Float64Array; dx: Float64Array } {
@@ -137,24 +137,21 @@ describe('hnn train --input-spread', () => {
   it.each([
     [['--input-spread', '0'], /--input-spread must be a finite decimal number > 0/],
     [['--input-spread', '1', '--normalize', 'none'], /--input-spread .* --normalize none/],
-  ])('refuses %j before training', async (flags, message) => {
-    const out = dir.path('refused.json');
-    const r = await run([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'hnn',
-      '--out',
-      out,
-      ...TINY,
-      ...flags,
-    ]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^hnn: error: [^\n]*\n$/);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/training HNN/);
-    expect(await dir.files()).not.toContain('refused.json');
-  });
+  ])('refuses %j before training', (flags, message) =>
+    expectRefused(
+      dir,
+      [
+        'train',
+        '--data',
+        spring,
+        '--model',
+        'hnn',
+        '--out',
+        dir.path('refused.json'),
+        ...TINY,
+        ...flags,
+      ],
+      message,
+    ),
+  );
 });

@@ -3,7 +3,7 @@ import { lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/pr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFile } from './model-io.js';
 import { loadModel, readModelFile } from './model-io.js';
-import { run, tempDir } from './test-utils/run-cli.js';
+import { expectRefused, run, tempDir } from './test-utils/run-cli.js';
 import { generatePaperSystemCsv, PAPER_SYSTEMS, paperSystemCsvChunks } from './systems.js';
 import { OutputFile, TEMPORARY_NAME } from './write-atomic.js';
 
@@ -40,19 +40,7 @@ afterAll(async () => {
   await dir.remove();
 });
 
-/** Runs a command that must fail cleanly: exit 2, one line, nothing on stdout, no file added. */
-async function refused(argv: string[], message: RegExp): Promise<string> {
-  const before = await dir.files();
-  const r = await run(argv);
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr).toMatch(/^hnn: error: [^\n]*\n$/);
-  expect(r.stderr).toMatch(message);
-  // Checked before any work: no data summary, no training line.
-  expect(r.stderr).not.toMatch(/training (HNN|baseline)/);
-  expect(await dir.files()).toEqual(before);
-  return r.stderr;
-}
+const refused = (argv: string[], message: RegExp) => expectRefused(dir, argv, message);
 
 describe('negative numbers written the ordinary way', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { runCli } from '../main.js';
 
 export interface CliRun {
@@ -36,4 +37,25 @@ export async function tempDir(): Promise<{
     files: async () => (await readdir(dir)).sort(),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Runs a command that must be refused before any work: exit 2, nothing on stdout, one
+ * `hnn: error:` line matching `message`, no data summary or training line, and no file added
+ * to `dir`. Returns what it printed on stderr.
+ */
+export async function expectRefused(
+  dir: { files: () => Promise<string[]> },
+  argv: readonly string[],
+  message: RegExp,
+): Promise<string> {
+  const before = await dir.files();
+  const r = await run(argv);
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/^hnn: error: [^\n]*\n$/);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/training (HNN|baseline)/);
+  expect(await dir.files()).toEqual(before);
+  return r.stderr;
 }
