@@ -1,6 +1,6 @@
 import { decodeModelJson, deserializeFloat64 } from '@hnn/core';
 import { linspace } from '@hnn/datasets';
-import { solveHamiltonian } from '@hnn/integrators';
+import { rollout as evalRollout, RolloutError } from '@hnn/eval';
 import type { ModelKind } from './protocol.js';
 import { HnnError } from '@hnn/errors';
 
@@ -102,10 +102,10 @@ export interface RolloutResult {
 export const ROLLOUT_TOLERANCE = 1e-9;
 
 /**
- * Integrates a field from x0 over [0, tEnd] at `points` evenly spaced times with the adaptive
- * Dormand-Prince solver at rtol = atol = 1e-9: the solver, settings and output grid of
- * `hnn rollout` (solveHamiltonian with integrator rk45), so a downloaded model rolls out there to
- * the numbers shown here. Stops early (shorter result) if the solver fails.
+ * Integrates a field from x0 over [0, tEnd] at `points` evenly spaced times with @hnn/eval's
+ * `rollout` at rk45, rtol = atol = 1e-9: the function, settings and output grid of `hnn rollout`,
+ * so a downloaded model rolls out there to the numbers shown here. Returns the states reached
+ * (a shorter result) if the solver stops early.
  */
 export function rollout(
   field: (x: Float64Array, out: Float64Array) => void,
@@ -113,14 +113,15 @@ export function rollout(
   tEnd: number,
   points: number,
 ): RolloutResult {
-  const tEval = linspace(0, tEnd, points);
-  const sol = solveHamiltonian({ field: (_t, y, out) => field(y, out) }, [0, tEnd], x0, {
-    integrator: 'rk45',
-    tEval,
-    rtol: ROLLOUT_TOLERANCE,
-    atol: ROLLOUT_TOLERANCE,
-  });
-  return { ts: sol.ts, ys: sol.ys };
+  try {
+    return evalRollout((_t, y, out) => field(y, out), x0, linspace(0, tEnd, points), {
+      rtol: ROLLOUT_TOLERANCE,
+      atol: ROLLOUT_TOLERANCE,
+    });
+  } catch (error) {
+    if (error instanceof RolloutError) return { ts: error.ts, ys: [...error.ys] };
+    throw error;
+  }
 }
 
 /**

@@ -303,8 +303,8 @@ describe('hnn train --normalize auto (the default)', () => {
       /--batch 90 is larger than the 80 rows --normalize auto trains its candidates on/,
     ],
     [['--normalize', 'best'], /--normalize must be one of auto, symplectic, none/],
-  ])('refuses %j before training', (flags, message) =>
-    expectRefused(
+  ])('refuses %j before training', async (flags, message) => {
+    await expectRefused(
       dir,
       [
         'train',
@@ -318,8 +318,8 @@ describe('hnn train --normalize auto (the default)', () => {
         ...flags,
       ],
       message,
-    ),
-  );
+    );
+  });
 
   it('the written model loads and evaluates like any other', async () => {
     const text = await readFile(dir.path('auto.json'), 'utf8');

@@ -137,8 +137,8 @@ describe('hnn train --input-spread', () => {
   it.each([
     [['--input-spread', '0'], /--input-spread must be a finite decimal number > 0/],
     [['--input-spread', '1', '--normalize', 'none'], /--input-spread .* --normalize none/],
-  ])('refuses %j before training', (flags, message) =>
-    expectRefused(
+  ])('refuses %j before training', async (flags, message) => {
+    await expectRefused(
       dir,
       [
         'train',
@@ -152,6 +152,6 @@ describe('hnn train --input-spread', () => {
         ...flags,
       ],
       message,
-    ),
-  );
+    );
+  });
 });

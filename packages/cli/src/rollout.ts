@@ -1,37 +1,26 @@
-import { solveHamiltonian } from '@hnn/integrators';
-import type { IntegratorName, SolverStats } from '@hnn/integrators';
-import { RolloutError } from '@hnn/eval';
+import { rollout } from '@hnn/eval';
+import type { RolloutOptions as EvalRolloutOptions, RolloutResult } from '@hnn/eval';
+import { IntegratorInputError, stepForOutputs } from '@hnn/integrators';
 import type { LoadedModel } from './model-io.js';
 
-export interface RolloutOptions {
-  /**
-   * 'rk45' (default): adaptive Dormand-Prince with rtol/atol. 'implicit-midpoint': symplectic,
-   * fixed step dt, on the field alone (what a learned H is). 'leapfrog' / 'yoshida4' need a
-   * separable H, which a learned one is not known to be: refused with that reason.
-   */
-  readonly integrator?: IntegratorName;
-  /** Relative tolerance of the Dormand-Prince solver (rk45 only). */
-  readonly rtol?: number;
-  /** Absolute tolerance (rk45 only). */
-  readonly atol?: number;
-  /** Fixed step of the symplectic methods; it must divide the output spacing. */
-  readonly dt?: number;
-}
+/**
+ * @hnn/eval's rollout settings that `hnn rollout` exposes; rtol and atol default to 1e-9, and a
+ * fixed step dt must divide the output spacing.
+ */
+export type RolloutOptions = Pick<EvalRolloutOptions, 'integrator' | 'rtol' | 'atol' | 'dt'>;
 
-export interface Rollout {
-  readonly ts: Float64Array;
-  /** One state per time. */
-  readonly ys: readonly Float64Array[];
-  /** The learned energy at each time (HNN and D-HNN). */
+/** @hnn/eval's rollout result with the learned energy at each time (HNN and D-HNN). */
+export interface Rollout extends RolloutResult {
   readonly energy: Float64Array | undefined;
-  readonly stats: SolverStats;
 }
 
 /**
- * Integrates a loaded model's field from x0 at tEval[0] to the last tEval (adaptive
- * Dormand-Prince RK4(5) by default, or a symplectic method), returning the states at every tEval.
- * RolloutError (@hnn/eval's) if the solver stops; UsageError (via IntegratorInputError) for a method that does
- * not apply.
+ * Rolls a loaded model out from x0 at tEval[0] to the last tEval with @hnn/eval's `rollout`
+ * (adaptive Dormand-Prince RK4(5) by default, or the symplectic implicit midpoint rule), adding the
+ * learned energy at every time. A fixed step must put every output time on its grid (one step
+ * size for the whole run, which the symplectic guarantees assume); IntegratorInputError otherwise,
+ * and for a method that does not apply to a learned field. RolloutError (@hnn/eval's) if the
+ * solver stops, with what to change.
  */
 export function rolloutModel(
   model: LoadedModel,
@@ -39,30 +28,34 @@ export function rolloutModel(
   tEval: Float64Array,
   options: RolloutOptions,
 ): Rollout {
-  const t0 = tEval[0] as number;
-  const t1 = tEval[tEval.length - 1] as number;
   const integrator = options.integrator ?? 'rk45';
-  const sol = solveHamiltonian({ field: model.odeFunction }, [t0, t1], x0, {
+  if (integrator !== 'rk45' && options.dt !== undefined) requireOnStepGrid(tEval, options.dt);
+  const sol = rollout(model.odeFunction, x0, tEval, {
     integrator,
-    tEval,
     ...(integrator === 'rk45'
       ? { rtol: options.rtol ?? 1e-9, atol: options.atol ?? 1e-9 }
       : { dt: options.dt }),
+    hint:
+      'the learned field may leave the region it was trained on there: start inside the data, ' +
+      `shorten the time span or ${integrator === 'rk45' ? 'loosen --rtol' : 'take a smaller --dt'}`,
   });
-  if (sol.status !== 'success' || sol.ys.length !== tEval.length) {
-    throw new RolloutError(
-      `the solver stopped (${sol.status}): ${sol.message.split('\n', 1)[0]}; the learned field ` +
-        'may leave the region it was trained on there: start inside the data, shorten the time ' +
-        `span or ${integrator === 'rk45' ? 'loosen --rtol' : 'take a smaller --dt'}`,
-    );
-  }
   const h = model.hamiltonian;
-  return {
-    ts: sol.ts,
-    ys: sol.ys,
-    energy: h === undefined ? undefined : Float64Array.from(sol.ys, (y) => h(y)),
-    stats: sol.stats,
-  };
+  return { ...sol, energy: h === undefined ? undefined : Float64Array.from(sol.ys, (y) => h(y)) };
+}
+
+/** Every output interval must be a whole number of steps dt (within 1e-9 of one). */
+function requireOnStepGrid(tEval: Float64Array, dt: number): void {
+  for (let k = 1; k < tEval.length; k++) {
+    const steps = ((tEval[k] as number) - (tEval[k - 1] as number)) / dt;
+    if (!(Math.abs(steps - Math.round(steps)) <= 1e-9) || Math.round(steps) < 1) {
+      const s = (tEval[1] as number) - (tEval[0] as number);
+      throw new IntegratorInputError(
+        `dt ${dt} puts the output time ${tEval[k]} off the step grid: the output spacing / dt ` +
+          `= ${steps} is not a whole number of steps; use a dt that divides ${s}, such as ` +
+          `${stepForOutputs(tEval, dt)}`,
+      );
+    }
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ export {
   MetricInputError,
   type MeanSe,
 } from './stats.js';
-export { rollout, RolloutError, type RolloutOptions } from './rollout.js';
+export { rollout, RolloutError, type RolloutOptions, type RolloutResult } from './rollout.js';
 export {
   oscillatorEnergyConfig,
   symplecticEnergyConfig,

@@ -149,7 +149,7 @@ export function orbitRolloutMetrics(
             ...tols,
             integrator: config.modelIntegrator.method,
             dt: config.modelIntegrator.dt,
-          });
+          }).ys;
     const eTrue = new Float64Array(points);
     const eModel = new Float64Array(points);
     let se = 0;

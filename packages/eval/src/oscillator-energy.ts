@@ -127,7 +127,7 @@ export function oscillatorRolloutMetrics(
   const tEval = linspace(0, config.tEnd, config.points);
   for (let i = 0; i < config.trials; i++) {
     const x0 = starts[i]!;
-    const truth = rollout(trueField, x0, tEval, tols);
+    const truth = rollout(trueField, x0, tEval, tols).ys;
     if (config.timeStretch !== 1) {
       for (let k = 0; k < tEval.length; k++) tEval[k]! *= config.timeStretch;
     }
@@ -138,7 +138,7 @@ export function oscillatorRolloutMetrics(
       config.modelIntegrator === undefined
         ? tols
         : { ...tols, integrator: config.modelIntegrator.method, dt: config.modelIntegrator.dt },
-    );
+    ).ys;
     let se = 0;
     let sc = 0;
     for (let k = 0; k < truth.length; k++) {

@@ -200,7 +200,7 @@ export function pixelEnergyMetric(
   const path = rollout(field, latentsOfTrajectory.subarray(0, 2), times, {
     rtol: config.rtol,
     atol: config.atol,
-  });
+  }).ys;
   const latentPath = new Float64Array(2 * frames);
   path.forEach((y, k) => latentPath.set(y.subarray(0, 2), 2 * k));
 

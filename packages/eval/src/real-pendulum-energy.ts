@@ -91,7 +91,7 @@ export function realPendulumRolloutMetrics(
     config.modelIntegrator === undefined
       ? config
       : { ...config, integrator: config.modelIntegrator.method, dt: config.modelIntegrator.dt },
-  );
+  ).ys;
   const energySq = new Float64Array(test.n);
   const coordSq = new Float64Array(test.n);
   for (let k = 0; k < test.n; k++) {
