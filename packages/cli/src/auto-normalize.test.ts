@@ -10,7 +10,7 @@ import { runCli } from './main.js';
 import type { LoadedModel, ModelFile } from './model-io.js';
 import { loadModel, readModelFile } from './model-io.js';
 import { rolloutModel } from './rollout.js';
-import { expectRefused, run, tempDir } from './test-utils/run-cli.js';
+import { expectRefused, run, tempDir, trainArgs } from './test-utils/run-cli.js';
 import type { Trajectory } from './trajectory-csv.js';
 
 const TINY = ['--hidden', '8', '--steps', '20', '--lr', '1e-2', '--backend', 'wasm'];
@@ -90,18 +90,7 @@ describe('the auto criterion', () => {
 
   it('heldOutRolloutError: 0 on the model own rollout, the scaled offset when the rows are shifted', async () => {
     const out = dir.path('criterion.json');
-    const r = await run([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'hnn',
-      '--out',
-      out,
-      '--normalize',
-      'none',
-      ...TINY,
-    ]);
+    const r = await run([...trainArgs(spring, 'hnn', out), '--normalize', 'none', ...TINY]);
     expect(r.code, r.stderr).toBe(0);
     const model: LoadedModel = await readModelFile(out);
     const t = Float64Array.from({ length: 8 }, (_, i) => i * 0.2);
@@ -133,16 +122,7 @@ describe('the auto criterion', () => {
 describe('hnn train --normalize auto (the default)', () => {
   it('trains every candidate, keeps the lowest held-out rollout error, records all of them', async () => {
     const out = dir.path('auto.json');
-    const r = await trainKeeping([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'hnn',
-      '--out',
-      out,
-      ...TINY,
-    ]);
+    const r = await trainKeeping([...trainArgs(spring, 'hnn', out), ...TINY]);
     expect(r.code, r.stderr).toBe(0);
     const file = (await readModelFile(out)).file;
     const record = file.training?.autoNormalization as AutoRecord;
@@ -175,16 +155,7 @@ describe('hnn train --normalize auto (the default)', () => {
   });
 
   it('each candidate is the model the explicit flags train (weight for weight)', async () => {
-    const auto = await trainKeeping([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'hnn',
-      '--out',
-      dir.path('auto2.json'),
-      ...TINY,
-    ]);
+    const auto = await trainKeeping([...trainArgs(spring, 'hnn', dir.path('auto2.json')), ...TINY]);
     expect(auto.code, auto.stderr).toBe(0);
     const explicit: [string, string[]][] = [
       ['symplectic spread 1', ['--normalize', 'symplectic']],
@@ -193,17 +164,7 @@ describe('hnn train --normalize auto (the default)', () => {
     ];
     for (const [label, flags] of explicit) {
       const out = dir.path('explicit.json');
-      const r = await run([
-        'train',
-        '--data',
-        spring,
-        '--model',
-        'hnn',
-        '--out',
-        out,
-        ...TINY,
-        ...flags,
-      ]);
+      const r = await run([...trainArgs(spring, 'hnn', out), ...TINY, ...flags]);
       expect(r.code, r.stderr).toBe(0);
       // Explicit settings train once: no auto messages.
       expect(r.stderr).not.toMatch(/candidate/);
@@ -216,13 +177,7 @@ describe('hnn train --normalize auto (the default)', () => {
   it('with --test-split 0 chooses on a fifth of the trajectories, then trains the choice on all', async () => {
     const out = dir.path('nosplit.json');
     const r = await trainKeeping([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'baseline',
-      '--out',
-      out,
+      ...trainArgs(spring, 'baseline', out),
       '--test-split',
       '0',
       ...TINY,
@@ -256,16 +211,7 @@ describe('hnn train --normalize auto (the default)', () => {
     const data = dir.path('huge.csv');
     await writeFile(data, `${lines.join('\n')}\n`);
     const out = dir.path('huge.json');
-    const r = await trainKeeping([
-      'train',
-      '--data',
-      data,
-      '--model',
-      'hnn',
-      '--out',
-      out,
-      ...TINY,
-    ]);
+    const r = await trainKeeping([...trainArgs(data, 'hnn', out), ...TINY]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/candidate none: diverged at step \d+/);
     const record = (await readModelFile(out)).file.training?.autoNormalization as AutoRecord;
@@ -279,13 +225,7 @@ describe('hnn train --normalize auto (the default)', () => {
   it('fails like one training (exit 3, nothing written) when every candidate diverges', async () => {
     const out = dir.path('diverged.json');
     const r = await run([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'hnn',
-      '--out',
-      out,
+      ...trainArgs(spring, 'hnn', out),
       // TINY with its --lr replaced: no setting survives a step this large.
       ...TINY.map((a, i) => (TINY[i - 1] === '--lr' ? '1e30' : a)),
     ]);
@@ -306,17 +246,7 @@ describe('hnn train --normalize auto (the default)', () => {
   ])('refuses %j before training', async (flags, message) => {
     await expectRefused(
       dir,
-      [
-        'train',
-        '--data',
-        spring,
-        '--model',
-        'hnn',
-        '--out',
-        dir.path('refused.json'),
-        ...TINY,
-        ...flags,
-      ],
+      [...trainArgs(spring, 'hnn', dir.path('refused.json')), ...TINY, ...flags],
       message,
     );
   });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tempDir } from './test-utils/run-cli.js';
+import { tempDir, trainArgs } from './test-utils/run-cli.js';
 import { LIBRARY } from './version.js';
 import { TEMPORARY_NAME } from './write-atomic.js';
 
@@ -75,7 +75,7 @@ describe.skipIf(!built)('the built binary under signals, closed pipes and pnpm',
       expect(r.status, r.stderr).toBe(0);
     };
     hnn('make-data', '--system', 'mass-spring', '--trajectories', '6', '--out', data);
-    hnn('train', '--data', data, '--model', 'hnn', '--out', model, '--hidden', '8', '--steps', '5');
+    hnn(...trainArgs(data, 'hnn', model), '--hidden', '8', '--steps', '5');
   });
 
   afterAll(async () => {
@@ -90,7 +90,7 @@ describe.skipIf(!built)('the built binary under signals, closed pipes and pnpm',
   } {
     const child = spawn(
       process.execPath,
-      [builtBin, 'train', '--data', data, '--model', 'hnn', '--out', out, '--hidden', '16'],
+      [builtBin, ...trainArgs(data, 'hnn', out), '--hidden', '16'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const started = new Promise<void>((resolve, reject) => {
@@ -130,20 +130,7 @@ describe.skipIf(!built)('the built binary under signals, closed pipes and pnpm',
     const out = dir.path('piped.json');
     const child = spawn(
       process.execPath,
-      [
-        builtBin,
-        'train',
-        '--data',
-        data,
-        '--model',
-        'hnn',
-        '--out',
-        out,
-        '--hidden',
-        '8',
-        '--steps',
-        '400',
-      ],
+      [builtBin, ...trainArgs(data, 'hnn', out), '--hidden', '8', '--steps', '400'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     // Like `hnn train ... 2>&1 | head -1`: read one chunk, then close the pipe.

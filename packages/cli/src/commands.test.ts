@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, readModelFile } from './model-io.js';
 import type { ModelFile } from './model-io.js';
 import { parseTrajectoryCsv } from './trajectory-csv.js';
-import { expectRefused, run, tempDir } from './test-utils/run-cli.js';
+import { expectRefused, run, tempDir, trainArgs } from './test-utils/run-cli.js';
 import { LIBRARY } from './version.js';
 
 // Small and fast: a 16-wide network, 60 steps, 12 mass-spring trajectories.
@@ -132,7 +132,7 @@ describe('hnn make-data', () => {
 
 describe('hnn train', () => {
   it('trains an HNN, prints progress with ETA and the final losses, writes the model', async () => {
-    const r = await run(['train', '--data', spring, '--model', 'hnn', '--out', hnnModel, ...FAST]);
+    const r = await run([...trainArgs(spring, 'hnn', hnnModel), ...FAST]);
     expect(r.stderr).toBe(r.stderr); // for the message below
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/derivatives: dq\/dp columns of the file/);
@@ -177,13 +177,7 @@ describe('hnn train', () => {
 
   it('trains a baseline with minibatches and no test set', async () => {
     const r = await run([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'baseline',
-      '--out',
-      baselineModel,
+      ...trainArgs(spring, 'baseline', baselineModel),
       ...FAST,
       '--batch',
       '32',
@@ -218,7 +212,7 @@ describe('hnn train', () => {
       data,
     ]);
     const out = dir.path('fd.json');
-    const r = await run(['train', '--data', data, '--model', 'hnn', '--out', out, ...FAST]);
+    const r = await run([...trainArgs(data, 'hnn', out), ...FAST]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/derivatives: estimated from q, p: second-order finite differences/);
     const json = (await readModelFile(out)).file as { training?: { derivatives?: string } };
@@ -231,13 +225,7 @@ describe('hnn train', () => {
     };
     const out = dir.path('seed1.json');
     await run([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'hnn',
-      '--out',
-      out,
+      ...trainArgs(spring, 'hnn', out),
       '--seed',
       '1',
       ...FAST.slice(0, 2),
@@ -253,13 +241,7 @@ describe('hnn train', () => {
   it('reports a diverged training with exit code 3 and writes nothing', async () => {
     const out = dir.path('diverged.json');
     const r = await run([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'baseline',
-      '--out',
-      out,
+      ...trainArgs(spring, 'baseline', out),
       '--hidden',
       '16',
       '--steps',
@@ -422,7 +404,7 @@ describe('bad input: one line naming file and line, exit code 2, nothing written
     await writeFile(data, text);
     const out = dir.path('bad-out.json');
     const before = await dir.files();
-    const r = await run(['train', '--data', data, '--model', 'hnn', '--out', out, ...FAST]);
+    const r = await run([...trainArgs(data, 'hnn', out), ...FAST]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -479,39 +461,26 @@ describe('bad input: one line naming file and line, exit code 2, nothing written
   it('bad flags', async () => {
     const cases: [string[], RegExp][] = [
       [['train', '--model', 'hnn', '--out', 'x.json'], /'hnn train' needs --data/],
+      [[...trainArgs(spring, 'lnn', 'x.json')], /--model must be one of hnn, baseline/],
       [
-        ['train', '--data', spring, '--model', 'lnn', '--out', 'x.json'],
-        /--model must be one of hnn, baseline/,
-      ],
-      [
-        ['train', '--data', spring, '--model', 'hnn', '--out', 'x.json', '--steps', '1.5'],
+        [...trainArgs(spring, 'hnn', 'x.json'), '--steps', '1.5'],
         /--steps must be an integer from 0 to 1000000, got '1.5'/,
       ],
       [
-        ['train', '--data', spring, '--model', 'hnn', '--out', 'x.json', '--test-split', '1'],
+        [...trainArgs(spring, 'hnn', 'x.json'), '--test-split', '1'],
         /--test-split must be a finite decimal number >= 0 and < 1/,
       ],
       [
-        ['train', '--data', spring, '--model', 'hnn', '--out', '/no/such/dir/x.json'],
+        [...trainArgs(spring, 'hnn', '/no/such/dir/x.json')],
         /the directory \/no\/such\/dir does not exist/,
       ],
-      [['train', '--data', spring, '--model', 'hnn', '--out', spring], /is also an input file/],
+      [[...trainArgs(spring, 'hnn', spring)], /is also an input file/],
       [
-        [
-          'train',
-          '--data',
-          spring,
-          '--model',
-          'hnn',
-          '--out',
-          dir.path('x.json'),
-          '--batch',
-          '100000',
-        ],
+        [...trainArgs(spring, 'hnn', dir.path('x.json')), '--batch', '100000'],
         /--batch 100000 is larger than the 200 training rows/,
       ],
       [
-        ['train', '--data', dir.path('missing.csv'), '--model', 'hnn', '--out', dir.path('x.json')],
+        [...trainArgs(dir.path('missing.csv'), 'hnn', dir.path('x.json'))],
         /missing\.csv: no such file/,
       ],
       [

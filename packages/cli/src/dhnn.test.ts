@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelFile, loadModel, serializeModel } from './model-io.js';
 import type { ModelFile } from './model-io.js';
 import { fitNormalization } from './normalization.js';
-import { run, tempDir } from './test-utils/run-cli.js';
+import { run, tempDir, trainArgs } from './test-utils/run-cli.js';
 
 /** A damped spring q' = p, p' = -q - gamma p: its energy (q^2 + p^2) / 2 falls at rate gamma p^2. */
 const GAMMA = 0.3;
@@ -98,13 +98,7 @@ describe('hnn train --model dhnn, then hnn rollout', () => {
     await writeFile(data, dampedCsv(12, 30, 0.1));
     const modelPath = dir.path('dhnn.json');
     const trained = await run([
-      'train',
-      '--data',
-      data,
-      '--model',
-      'dhnn',
-      '--out',
-      modelPath,
+      ...trainArgs(data, 'dhnn', modelPath),
       '--hidden',
       '16',
       '--steps',

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from './model-io.js';
 import { DEFAULT_INPUT_SPREAD, fitNormalization, normalizeSamples } from './normalization.js';
-import { expectRefused, run, tempDir } from './test-utils/run-cli.js';
+import { expectRefused, run, tempDir, trainArgs } from './test-utils/run-cli.js';
 
 /** Two pairs in very different units, centred away from 0, with their derivatives. */
 function skewedSamples(): { x: Float64Array; dx: Float64Array } {
@@ -107,17 +107,7 @@ describe('hnn train --input-spread', () => {
       ['--input-spread', '0.5'],
     ].entries()) {
       const out = dir.path(`m${i}.json`);
-      const r = await run([
-        'train',
-        '--data',
-        spring,
-        '--model',
-        'hnn',
-        '--out',
-        out,
-        ...TINY,
-        ...flags,
-      ]);
+      const r = await run([...trainArgs(spring, 'hnn', out), ...TINY, ...flags]);
       expect(r.code, r.stderr).toBe(0);
       const model = loadModel(await readFile(out, 'utf8'));
       const spread = model.file.training?.inputSpread as number;
@@ -140,17 +130,7 @@ describe('hnn train --input-spread', () => {
   ])('refuses %j before training', async (flags, message) => {
     await expectRefused(
       dir,
-      [
-        'train',
-        '--data',
-        spring,
-        '--model',
-        'hnn',
-        '--out',
-        dir.path('refused.json'),
-        ...TINY,
-        ...flags,
-      ],
+      [...trainArgs(spring, 'hnn', dir.path('refused.json')), ...TINY, ...flags],
       message,
     );
   });

@@ -3,7 +3,7 @@ import { lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/pr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFile } from './model-io.js';
 import { loadModel, readModelFile } from './model-io.js';
-import { expectRefused, run, tempDir } from './test-utils/run-cli.js';
+import { expectRefused, run, tempDir, trainArgs } from './test-utils/run-cli.js';
 import { generatePaperSystemCsv, PAPER_SYSTEMS, paperSystemCsvChunks } from './systems.js';
 import { OutputFile, TEMPORARY_NAME } from './write-atomic.js';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
     spring,
   ]);
   expect(made.code, made.stderr).toBe(0);
-  const trained = await run(['train', '--data', spring, '--model', 'hnn', '--out', model, ...TINY]);
+  const trained = await run([...trainArgs(spring, 'hnn', model), ...TINY]);
   expect(trained.code, trained.stderr).toBe(0);
 });
 
@@ -81,17 +81,7 @@ describe('negative numbers written the ordinary way', () => {
         expect(r.stderr, `${command} --${name}`).not.toMatch(/ambiguous|needs a value/);
       }
     }
-    const r = await run([
-      'train',
-      '--data',
-      spring,
-      '--model',
-      'hnn',
-      '--out',
-      'x',
-      '--seed',
-      '-1',
-    ]);
+    const r = await run([...trainArgs(spring, 'hnn', 'x'), '--seed', '-1']);
     expect(r.stderr).toMatch(/--seed must be an integer from 0 to 4294967295, got '-1'/);
   });
 });
@@ -99,7 +89,7 @@ describe('negative numbers written the ordinary way', () => {
 describe('the engine that trained is recorded', () => {
   it('in the model file (training.fastPath beside backend) and on stdout', async () => {
     const out = dir.path('engine.json');
-    const r = await run(['train', '--data', spring, '--model', 'baseline', '--out', out, ...TINY]);
+    const r = await run([...trainArgs(spring, 'baseline', out), ...TINY]);
     expect(r.code, r.stderr).toBe(0);
     const file = (await readModelFile(out)).file as ModelFile & {
       training: { backend: string; fastPath: string };
@@ -129,7 +119,7 @@ describe('sizes and seeds out of range: one line saying why, before any work', (
   it.each(['train', 'make-data'])('%s --seed 4294967296', async (command) => {
     const argv =
       command === 'train'
-        ? ['train', '--data', spring, '--model', 'hnn', '--out', dir.path('s.json')]
+        ? [...trainArgs(spring, 'hnn', dir.path('s.json'))]
         : ['make-data', '--system', 'pendulum', '--out', dir.path('s.csv')];
     await refused(
       [...argv, '--seed', '4294967296'],
@@ -139,24 +129,14 @@ describe('sizes and seeds out of range: one line saying why, before any work', (
 
   it.each(['65536', '1000000', '30000', '2048'])('train --hidden %s', async (hidden) => {
     await refused(
-      [
-        'train',
-        '--data',
-        spring,
-        '--model',
-        'hnn',
-        '--out',
-        dir.path('h.json'),
-        '--hidden',
-        hidden,
-      ],
+      [...trainArgs(spring, 'hnn', dir.path('h.json')), '--hidden', hidden],
       /--hidden must be an integer from 1 to 1024, got '\d+' \(the weights' orthogonal initialisation grows as hidden\^3/,
     );
   });
 
   it('train --steps beyond the history limit', async () => {
     await refused(
-      ['train', '--data', spring, '--model', 'hnn', '--out', dir.path('h.json'), '--steps', '1e9'],
+      [...trainArgs(spring, 'hnn', dir.path('h.json')), '--steps', '1e9'],
       /--steps must be an integer from 0 to 1000000, got '1e9'/,
     );
   });
@@ -215,19 +195,7 @@ describe('sizes and seeds out of range: one line saying why, before any work', (
 
   it('repeated flags are an error, not "the last one wins"', async () => {
     await refused(
-      [
-        'train',
-        '--data',
-        spring,
-        '--model',
-        'hnn',
-        '--out',
-        dir.path('r.json'),
-        '--hidden',
-        '4',
-        '--hidden',
-        '8',
-      ],
+      [...trainArgs(spring, 'hnn', dir.path('r.json')), '--hidden', '4', '--hidden', '8'],
       /--hidden is given twice \('4' and '8'\); give it once/,
     );
   });
@@ -238,16 +206,7 @@ describe('--out is checked before training and only ever replaces a regular file
     'a directory nobody can create files in (/proc)',
     async () => {
       await refused(
-        [
-          'train',
-          '--data',
-          spring,
-          '--model',
-          'hnn',
-          '--out',
-          '/proc/hnn-test-model.json',
-          ...TINY,
-        ],
+        [...trainArgs(spring, 'hnn', '/proc/hnn-test-model.json'), ...TINY],
         /--out \/proc\/hnn-test-model\.json: cannot create a file in \/proc \(E[A-Z]+\); choose a directory you can write to/,
       );
     },
@@ -259,7 +218,7 @@ describe('--out is checked before training and only ever replaces a regular file
       const ro = dir.path('read-only');
       await mkdir(ro, { mode: 0o555 });
       await refused(
-        ['train', '--data', spring, '--model', 'hnn', '--out', `${ro}/m.json`, ...TINY],
+        [...trainArgs(spring, 'hnn', `${ro}/m.json`), ...TINY],
         /cannot create a file in .*read-only \(EACCES\)/,
       );
     },
@@ -269,7 +228,7 @@ describe('--out is checked before training and only ever replaces a regular file
     const link = dir.path('to-dev-null');
     await symlink('/dev/null', link);
     await refused(
-      ['train', '--data', spring, '--model', 'hnn', '--out', link, ...TINY],
+      [...trainArgs(spring, 'hnn', link), ...TINY],
       /to-dev-null is a character device, not a regular file; hnn writes only regular files and never replaces anything else/,
     );
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
@@ -329,7 +288,7 @@ describe('--data and --model that are not regular files', () => {
       const fifo = dir.path('data-pipe');
       expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
       await refused(
-        ['train', '--data', fifo, '--model', 'hnn', '--out', dir.path('f.json'), ...TINY],
+        [...trainArgs(fifo, 'hnn', dir.path('f.json')), ...TINY],
         /data-pipe: is not a regular file \(a named pipe, device or socket\); hnn reads data only from regular files/,
       );
       await refused(
@@ -354,7 +313,7 @@ describe('data files that used to be misread', () => {
       'trajectory,t,q1,q01,p1\n0,0,1,2,3\n0,1,1,2,3\n0,2,1,2,3\n',
     );
     await refused(
-      ['train', '--data', data, '--model', 'hnn', '--out', dir.path('q.json'), ...TINY],
+      [...trainArgs(data, 'hnn', dir.path('q.json')), ...TINY],
       /q01\.csv:1: columns 'q1' and 'q01' both name q1; keep one of them/,
     );
   });
@@ -362,7 +321,7 @@ describe('data files that used to be misread', () => {
   it('hex is not a number', async () => {
     const data = await dataFile('hex.csv', 'trajectory,t,q1,p1\n0,0,0x10,2\n0,1,1,2\n0,2,1,2\n');
     await refused(
-      ['train', '--data', data, '--model', 'hnn', '--out', dir.path('x.json'), ...TINY],
+      [...trainArgs(data, 'hnn', dir.path('x.json')), ...TINY],
       /hex\.csv:2: '0x10' in column 'q1' is not a number; use plain decimals/,
     );
   });
@@ -376,13 +335,7 @@ describe('data files that used to be misread', () => {
       );
       await refused(
         [
-          'train',
-          '--data',
-          data,
-          '--model',
-          'hnn',
-          '--out',
-          dir.path('x.json'),
+          ...trainArgs(data, 'hnn', dir.path('x.json')),
           '--test-split',
           '0',
           '--normalize',
@@ -397,7 +350,7 @@ describe('data files that used to be misread', () => {
   it('control bytes in a header are shown escaped, never sent to the terminal', async () => {
     const data = await dataFile('ctl.csv', 'trajectory,t,q1,p1,\u001b[31mevil\u0007\n0,0,1,2,3\n');
     const stderr = await refused(
-      ['train', '--data', data, '--model', 'hnn', '--out', dir.path('x.json'), ...TINY],
+      [...trainArgs(data, 'hnn', dir.path('x.json')), ...TINY],
       /ctl\.csv:1: unknown column '\\x1b\[31mevil\\x07'/,
     );
     // eslint-disable-next-line no-control-regex

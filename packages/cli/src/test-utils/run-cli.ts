@@ -59,3 +59,8 @@ export async function expectRefused(
   expect(await dir.files()).toEqual(before);
   return r.stderr;
 }
+
+/** `train --data <data> --model <model> --out <out>`, to spread into an argv. */
+export function trainArgs(data: string, model: string, out: string): string[] {
+  return ['train', '--data', data, '--model', model, '--out', out];
+}
