@@ -5,7 +5,7 @@ import {
   PixelLayoutQuery,
   PixelSegment,
 } from './boundary.js';
-import { ContextBlock } from './context-block.js';
+import { ContextBlock, trainerFields } from './context-block.js';
 import { KernelInputError } from './errors.js';
 import { RegionLayout, selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
@@ -236,30 +236,22 @@ export class FusedPixelTrainer extends KernelTrainer {
     this.f64 = new Float64Array(buffer);
     const block = new ContextBlock(buffer, ctx);
     this.block = block;
-    block.set(PIXEL_CTX.self, ctx);
-    block.set(PIXEL_CTX.kind, kindCode);
-    block.set(PIXEL_CTX.dp, dp);
-    block.set(PIXEL_CTX.dTrue, D);
-    block.set(PIXEL_CTX.hp, hp);
-    block.set(PIXEL_CTX.L, L);
-    block.set(PIXEL_CTX.lp, lp);
-    block.set(PIXEL_CTX.nParams, this.nParams);
-    block.set(PIXEL_CTX.chunkRows, cr);
-    block.set(PIXEL_CTX.batch, ptr.batch);
-    block.set(PIXEL_CTX.p, ptr.p);
-    block.set(PIXEL_CTX.m, ptr.m);
-    block.set(PIXEL_CTX.v, ptr.v);
-    block.set(PIXEL_CTX.grads, ptr.grads);
-    block.set(PIXEL_CTX.lossPart, ptr.lossPart);
-    block.set(PIXEL_CTX.scratch, ptr.scratch);
-    block.set(PIXEL_CTX.scratchFloats, scratchFloats);
-    block.set(PIXEL_CTX.wt, ptr.wt);
-    block.set(PIXEL_CTX.beta1, beta1);
-    block.set(PIXEL_CTX.oneMinusBeta1, 1 - beta1);
-    block.set(PIXEL_CTX.beta2, beta2);
-    block.set(PIXEL_CTX.oneMinusBeta2, 1 - beta2);
-    block.set(PIXEL_CTX.eps, epsilon);
-    block.set(PIXEL_CTX.weightDecay, weightDecay);
+    block.setAll(PIXEL_CTX, {
+      ...trainerFields(
+        ctx,
+        ptr,
+        { nParams: this.nParams, chunkRows: cr, scratchFloats },
+        { beta1, beta2, epsilon, weightDecay },
+      ),
+      kind: kindCode,
+      dp,
+      dTrue: D,
+      hp,
+      L,
+      lp,
+      batch: ptr.batch,
+      wt: ptr.wt,
+    });
 
     this.runner = KernelThreads.forTrainer(this.region, ctx, options.threads, this.nChunks);
     this.setWeights(options.weights);

@@ -1,5 +1,5 @@
 import { MLP_CTX, MLP_CTX_BYTES, ModelKind } from './boundary.js';
-import { ContextBlock } from './context-block.js';
+import { ContextBlock, trainerFields } from './context-block.js';
 import { KernelInputError } from './errors.js';
 import { RegionLayout, selectEngine } from './engines.js';
 import type { Engine, EngineChoice, EngineInstance } from './engines.js';
@@ -238,31 +238,23 @@ export class FusedTrainer extends KernelTrainer {
     }
     const block = new ContextBlock(buffer, ctx);
     this.block = block;
-    block.set(MLP_CTX.self, ctx);
-    block.set(MLP_CTX.kind, kind === 'hnn' ? ModelKind.MLP_HNN : ModelKind.MLP_BASELINE);
-    block.set(MLP_CTX.d, d);
-    block.set(MLP_CTX.hp, hp);
-    block.set(MLP_CTX.nOut, nOut);
-    block.set(MLP_CTX.nParams, this.nParams);
-    block.set(MLP_CTX.chunkRows, cr);
-    block.set(MLP_CTX.p, ptr.p);
-    block.set(MLP_CTX.m, ptr.m);
-    block.set(MLP_CTX.v, ptr.v);
-    block.set(MLP_CTX.w2t, ptr.w2t);
-    block.set(MLP_CTX.grads, ptr.grads);
-    block.set(MLP_CTX.lossPart, ptr.lossPart);
-    block.set(MLP_CTX.scratch, ptr.scratch);
-    block.set(MLP_CTX.scratchFloats, scratchFloats);
-    block.set(MLP_CTX.beta1, beta1);
-    block.set(MLP_CTX.oneMinusBeta1, 1 - beta1);
-    block.set(MLP_CTX.beta2, beta2);
-    block.set(MLP_CTX.oneMinusBeta2, 1 - beta2);
-    block.set(MLP_CTX.eps, epsilon);
-    block.set(MLP_CTX.weightDecay, weightDecay);
-    block.set(MLP_CTX.rng, ptr.rng);
-    block.set(MLP_CTX.perm, ptr.perm);
-    block.set(MLP_CTX.permLen, this.nTrain);
-    block.set(MLP_CTX.nRows, this.nTrain);
+    block.setAll(MLP_CTX, {
+      ...trainerFields(
+        ctx,
+        ptr,
+        { nParams: this.nParams, chunkRows: cr, scratchFloats },
+        { beta1, beta2, epsilon, weightDecay },
+      ),
+      kind: kind === 'hnn' ? ModelKind.MLP_HNN : ModelKind.MLP_BASELINE,
+      d,
+      hp,
+      nOut,
+      w2t: ptr.w2t,
+      rng: ptr.rng,
+      perm: ptr.perm,
+      permLen: this.nTrain,
+      nRows: this.nTrain,
+    });
     this.ownBatches = minibatchSeed !== undefined && batchRows < this.nTrain;
     if (minibatchSeed !== undefined) this.region.rngSeed(ctx, minibatchSeed);
     this.setWeights(weights);
