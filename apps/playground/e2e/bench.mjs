@@ -1,7 +1,7 @@
 // Browser benchmark: ms per training step of the mass-spring HNN and baseline (batch 750: the
 // paper's 25 training trajectories x 30 points, full batch) in the page's own workers, in headless
 // Chromium, with and without cross-origin isolation, and the first contentful paint.
-// `pnpm --filter @hnn/playground bench [-- --steps N] [-- --no-rivals]` (builds first).
+// `pnpm --filter @hnn/playground bench:page [-- --steps N] [-- --no-rivals]` (builds first).
 // 1. Both models train at once, as on the page (on a 2-core machine each has about one core).
 // 2. Each model alone in the page's worker (the same built worker script the page starts).
 // 3. In the same run, `pnpm bench`'s mass-spring entries (bench/dist/main.js): our Node step and
