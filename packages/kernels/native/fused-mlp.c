@@ -287,12 +287,9 @@ static void transpose_w2(Ctx *c) {
 __attribute__((noinline)) static int work_chunks(Ctx *c, int tid) {
   int done = 0;
   double *lossPart = (double *)(region(c) + c->lossPart);
-  for (;;) {
-    const int chunk = __atomic_fetch_add(&c->counter, 1, __ATOMIC_RELAXED);
-    if (chunk < 0 || chunk >= c->nChunks) break;
+  for (int chunk; (chunk = next_chunk(&c->counter, c->nChunks)) >= 0;) {
     const int first = chunk * c->chunkRows;
-    int n = c->rows - first;
-    if (n > c->chunkRows) n = c->chunkRows;
+    const int n = chunk_rows(c->rows, chunk, c->chunkRows);
     const int nr = (n + MR - 1) / MR * MR;
     float *g = F32(c, c->grads) + (int64_t)chunk * c->nParams;
     lossPart[chunk] =
@@ -311,11 +308,9 @@ __attribute__((noinline)) static int work_chunks(Ctx *c, int tid) {
 __attribute__((noinline)) static void reduce_adam(Ctx *c, int part, int parts) {
   const int np = c->nParams;
   /* Slices start on a vector boundary (np and every layer offset are multiples of NR * VW). */
-  int lo = (int)((int64_t)np * part / parts) / VW * VW;
-  int hi = part == parts - 1 ? np : (int)((int64_t)np * (part + 1) / parts) / VW * VW;
-  const AdamStep adam = {.b1 = c->beta1, .omb1 = c->oneMinusBeta1, .b2 = c->beta2,
-                         .omb2 = c->oneMinusBeta2, .wd = c->weightDecay, .step = c->stepSize,
-                         .bc2 = c->bc2Sqrt, .eps = c->eps};
+  int lo, hi;
+  param_slice(np, part, parts, &lo, &hi);
+  const AdamStep adam = ADAM_STEP_OF(c);
   const int hp = c->hp, w2lo = offW2(c), w2hi = offB2(c);
   const float *grads = F32(c, c->grads);
   float *pp = F32(c, c->p), *mp = F32(c, c->m), *vp = F32(c, c->v), *w2t = F32(c, c->w2t);

@@ -357,11 +357,8 @@ static void pixel_chunk(const PCtx *c, int tid, int chunk, int n, float *g, doub
 __attribute__((noinline)) static int pixel_work_chunks(PCtx *c, int tid) {
   int done = 0;
   double *lossPart = (double *)(pregion(c) + c->lossPart);
-  for (;;) {
-    const int chunk = __atomic_fetch_add(&c->counter, 1, __ATOMIC_RELAXED);
-    if (chunk < 0 || chunk >= c->nChunks) break;
-    int n = c->rows - chunk * c->chunkRows;
-    if (n > c->chunkRows) n = c->chunkRows;
+  for (int chunk; (chunk = next_chunk(&c->counter, c->nChunks)) >= 0;) {
+    const int n = chunk_rows(c->rows, chunk, c->chunkRows);
     float *g = PF(c, c->grads) + (int64_t)chunk * c->nParams;
     pixel_chunk(c, tid, chunk, n, g, lossPart + 4 * chunk);
     done++;
@@ -372,11 +369,9 @@ __attribute__((noinline)) static int pixel_work_chunks(PCtx *c, int tid) {
 /* Sums the chunk gradients in order, then torch-style Adam; keeps the transposed copies. */
 __attribute__((noinline)) static void pixel_reduce_adam(PCtx *c, int part, int parts) {
   const int np = c->nParams;
-  int lo = (int)((int64_t)np * part / parts) / VW * VW;
-  int hi = part == parts - 1 ? np : (int)((int64_t)np * (part + 1) / parts) / VW * VW;
-  const AdamStep adam = {.b1 = c->beta1, .omb1 = c->oneMinusBeta1, .b2 = c->beta2,
-                         .omb2 = c->oneMinusBeta2, .wd = c->weightDecay, .step = c->stepSize,
-                         .bc2 = c->bc2Sqrt, .eps = c->eps};
+  int lo, hi;
+  param_slice(np, part, parts, &lo, &hi);
+  const AdamStep adam = ADAM_STEP_OF(c);
   const float *grads = PF(c, c->grads);
   float *pp = PF(c, c->p), *mp = PF(c, c->m), *vp = PF(c, c->v), *wt = PF(c, c->wt);
   int seg = 0, segLo = 0, segHi = seg_len(c, 0);

@@ -211,6 +211,30 @@ typedef struct {
   float wd, step, bc2, eps; /* weight decay, lr / (1 - beta1^t), sqrt(1 - beta2^t), epsilon */
 } AdamStep;
 
+/* Adam's settings of this step from a trainer's context block (Ctx and PCtx name them alike). */
+#define ADAM_STEP_OF(c)                                                                          \
+  ((AdamStep){.b1 = (c)->beta1, .omb1 = (c)->oneMinusBeta1, .b2 = (c)->beta2,                  \
+              .omb2 = (c)->oneMinusBeta2, .wd = (c)->weightDecay, .step = (c)->stepSize,        \
+              .bc2 = (c)->bc2Sqrt, .eps = (c)->eps})
+
+/* Phase 1's work sharing: the next chunk for this thread (an atomic counter, so any thread takes
+ * any chunk; results are kept per chunk and summed in chunk order), or -1 when none is left; and
+ * the rows of that chunk (the last one may be short). */
+static inline int next_chunk(int32_t *counter, int nChunks) {
+  const int chunk = __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+  return chunk < 0 || chunk >= nChunks ? -1 : chunk;
+}
+static inline int chunk_rows(int rows, int chunk, int chunkRows) {
+  const int n = rows - chunk * chunkRows;
+  return n > chunkRows ? chunkRows : n;
+}
+
+/* Phase 2's parameter slice `part` of `parts`: [*lo, *hi), starting on a vector boundary. */
+static inline void param_slice(int np, int part, int parts, int *lo, int *hi) {
+  *lo = (int)((int64_t)np * part / parts) / VW * VW;
+  *hi = part == parts - 1 ? np : (int)((int64_t)np * (part + 1) / parts) / VW * VW;
+}
+
 /* What one file calls in another (all static: kernels.c makes them one translation unit). */
 
 /* linalg.c: the linear algebra and MLP passes both models use, and Adam on one vector. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { randomBatch } from './test-utils/random-batch.js';
+import { randomBatch } from '@hnn/test-utils';
 import { FusedTrainer } from './fused-trainer.js';
 
 // A platform without worker threads: constructing a Worker throws.

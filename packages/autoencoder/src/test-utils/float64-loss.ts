@@ -5,6 +5,9 @@ import { autoencoderLayerSizes } from '../autoencoder.js';
 import { float64Autoencoder } from '../float64-autoencoder.js';
 import type { PixelModelKind } from '../pixel-model.js';
 
+// Shared with the other packages' tests.
+export { relativeError } from '@hnn/test-utils';
+
 export interface TinyDims {
   readonly inputDim: number;
   readonly hiddenDim: number;
@@ -154,17 +157,6 @@ export function minReluMargin(
     }
   }
   return margin;
-}
-
-/** Norm-wise relative error ||a - b|| / ||b||. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += ((a[i] as number) - (b[i] as number)) ** 2;
-    den += (b[i] as number) ** 2;
-  }
-  return Math.sqrt(num / den);
 }
 
 /** n samples of U(lo, hi) values, row-major (n x dim). */

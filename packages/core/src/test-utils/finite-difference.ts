@@ -1,20 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { RandomState } from '@hnn/random';
 import type { DynamicsModel } from '../dynamics-model.js';
 import type { Float64Dynamics, Float64MlpWeights } from '../float64.js';
 import { mseLoss } from '../loss.js';
 
-/** n random states and random targets, both U(-1, 1), row-major. */
-export function randomBatch(
-  n: number,
-  dim: number,
-  seed: number,
-): { x: Float64Array; dx: Float64Array } {
-  const rng = new RandomState(seed);
-  const x = rng.randArray(n * dim).map((u) => 2 * u - 1);
-  const dx = rng.randArray(n * dim).map((u) => 2 * u - 1);
-  return { x, dx };
-}
+// Shared with the other packages' tests.
+export { randomBatch, relativeError } from '@hnn/test-utils';
 
 /** MSE of a float64 vector field against targets, over points and dims, all in float64. */
 export function float64Mse(field: Float64Dynamics, x: Float64Array, dx: Float64Array): number {
@@ -79,15 +69,4 @@ export function tfjsGradients(
       return g === undefined ? new Float32Array(v.size) : Float32Array.from(g.dataSync());
     });
   });
-}
-
-/** Norm-wise relative error ||a - b|| / ||b||. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += ((a[i] as number) - (b[i] as number)) ** 2;
-    den += (b[i] as number) ** 2;
-  }
-  return Math.sqrt(num / den);
 }

@@ -9,6 +9,7 @@
  * agreement of the relaxed build.
  */
 import process from 'node:process';
+import { relativeError } from '@hnn/test-utils';
 import { prepareEngine } from '../engines.js';
 import type { EngineChoice } from '../engines.js';
 import { hasRelaxedSimd } from '../fused-module.js';
@@ -114,16 +115,6 @@ function float64Loss(
     for (let i = 0; i < d; i++) sum += ((field[i] as number) - (dx[r * d + i] as number)) ** 2;
   }
   return sum / x.length;
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = num + ((a[i] as number) - (b[i] as number)) ** 2;
-    den = den + (b[i] as number) ** 2;
-  }
-  return Math.sqrt(num / den);
 }
 
 const out: Record<string, unknown> = { relaxed: hasRelaxedSimd() };
