@@ -1,5 +1,5 @@
 import type { LoadedModel } from './model-io.js';
-import type { NormalizationMethod } from './normalization.js';
+import { columnMeanStd, type NormalizationMethod } from './normalization.js';
 import { rolloutModel } from './rollout.js';
 import type { Trajectory } from './trajectory-csv.js';
 
@@ -39,18 +39,8 @@ export const AUTO_CRITERION =
  * otherwise leave p out of the choice). A constant component gets 1.
  */
 export function componentStd(x: Float64Array, dim: number): Float64Array {
-  const rows = x.length / dim;
-  const mean = new Float64Array(dim);
-  const std = new Float64Array(dim);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < dim; k++) mean[k]! += x[r * dim + k]!;
-  for (let k = 0; k < dim; k++) mean[k]! /= rows;
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < dim; k++) std[k]! += (x[r * dim + k]! - mean[k]!) ** 2;
-  }
-  for (let k = 0; k < dim; k++) {
-    const s = Math.sqrt(std[k]! / rows);
-    std[k] = s > 0 && Number.isFinite(s) ? s : 1;
-  }
+  const { std } = columnMeanStd(x, dim);
+  for (let k = 0; k < dim; k++) if (!(std[k]! > 0 && Number.isFinite(std[k]!))) std[k] = 1;
   return std;
 }
 

@@ -39,6 +39,23 @@ export const IDENTITY_NORMALIZATION = (dim: number): Normalization => ({
   energyScale: 1,
 });
 
+/** Per-column mean and (population) standard deviation of row-major data with dim columns. */
+export function columnMeanStd(
+  x: Float64Array,
+  dim: number,
+): { mean: Float64Array; std: Float64Array } {
+  const rows = x.length / dim;
+  const mean = new Float64Array(dim);
+  const std = new Float64Array(dim);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < dim; k++) mean[k]! += x[r * dim + k]!;
+  for (let k = 0; k < dim; k++) mean[k]! /= rows;
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < dim; k++) std[k]! += (x[r * dim + k]! - mean[k]!) ** 2;
+  }
+  for (let k = 0; k < dim; k++) std[k] = Math.sqrt(std[k]! / rows);
+  return { mean, std };
+}
+
 /**
  * Fits the symplectic normalisation to training states x and derivatives dx (row-major, dim
  * columns): shift = mean; per pair, scale(q_i) : scale(p_i) = std(q_i) : std(p_i) with the product
@@ -59,14 +76,7 @@ export function fitNormalization(
   if (method === 'none') return IDENTITY_NORMALIZATION(dim);
   const rows = x.length / dim;
   const n = dim / 2;
-  const mean = new Float64Array(dim);
-  const std = new Float64Array(dim);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < dim; k++) mean[k]! += x[r * dim + k]!;
-  for (let k = 0; k < dim; k++) mean[k]! /= rows;
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < dim; k++) std[k]! += (x[r * dim + k]! - mean[k]!) ** 2;
-  }
-  for (let k = 0; k < dim; k++) std[k] = Math.sqrt(std[k]! / rows);
+  const { mean, std } = columnMeanStd(x, dim);
   // A constant component carries no scale; borrow the largest other one (or 1).
   const maxStd = Math.max(...std);
   const floor = maxStd > 0 ? maxStd * 1e-6 : 1;
