@@ -29,7 +29,7 @@ describe('rollout', () => {
     const r = rollout(pendulum, [1, 0.2], t, { integrator: 'implicit-midpoint', dt: 0.05 });
     expect(r.ys).toHaveLength(5);
     // Interval by interval: 2, 3, 1 and 6 steps.
-    let y = Float64Array.from([1, 0.2]);
+    let y: Float64Array = Float64Array.from([1, 0.2]);
     for (const [k, steps] of [2, 3, 1, 6].entries()) {
       const a = t[k]!;
       const b = t[k + 1]!;
