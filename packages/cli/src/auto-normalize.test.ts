@@ -10,7 +10,7 @@ import { runCli } from './main.js';
 import type { LoadedModel, ModelFile } from './model-io.js';
 import { loadModel, readModelFile } from './model-io.js';
 import { rolloutModel } from './rollout.js';
-import { expectRefused, run, tempDir, trainArgs } from './test-utils/run-cli.js';
+import { expectRefused, makeSpringCsv, run, tempDir, trainArgs } from './test-utils/run-cli.js';
 import type { Trajectory } from './trajectory-csv.js';
 
 const TINY = ['--hidden', '8', '--steps', '20', '--lr', '1e-2', '--backend', 'wasm'];
@@ -21,18 +21,7 @@ let spring: string;
 beforeAll(async () => {
   dir = await tempDir();
   spring = dir.path('spring.csv');
-  const made = await run([
-    'make-data',
-    '--system',
-    'mass-spring',
-    '--trajectories',
-    '10',
-    '--points',
-    '10',
-    '--out',
-    spring,
-  ]);
-  expect(made.code, made.stderr).toBe(0);
+  await makeSpringCsv(spring, 10, 10);
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, readModelFile } from './model-io.js';
 import type { ModelFile } from './model-io.js';
 import { parseTrajectoryCsv } from './trajectory-csv.js';
-import { expectRefused, run, tempDir, trainArgs } from './test-utils/run-cli.js';
+import { expectRefused, makeSpringCsv, run, tempDir, trainArgs } from './test-utils/run-cli.js';
 import { LIBRARY } from './version.js';
 
 // Small and fast: a 16-wide network, 60 steps, 12 mass-spring trajectories.
@@ -19,18 +19,7 @@ beforeAll(async () => {
   spring = dir.path('spring.csv');
   hnnModel = dir.path('hnn.json');
   baselineModel = dir.path('baseline.json');
-  const made = await run([
-    'make-data',
-    '--system',
-    'mass-spring',
-    '--trajectories',
-    '12',
-    '--points',
-    '20',
-    '--out',
-    spring,
-  ]);
-  expect(made.code).toBe(0);
+  await makeSpringCsv(spring, 12, 20);
 });
 
 afterAll(async () => {

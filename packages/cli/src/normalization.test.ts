@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from './model-io.js';
 import { DEFAULT_INPUT_SPREAD, fitNormalization, normalizeSamples } from './normalization.js';
-import { expectRefused, run, tempDir, trainArgs } from './test-utils/run-cli.js';
+import { expectRefused, makeSpringCsv, run, tempDir, trainArgs } from './test-utils/run-cli.js';
 
 /** Two pairs in very different units, centred away from 0, with their derivatives. */
 function skewedSamples(): { x: Float64Array; dx: Float64Array } {
@@ -82,18 +82,7 @@ describe('hnn train --input-spread', () => {
   beforeAll(async () => {
     dir = await tempDir();
     spring = dir.path('spring.csv');
-    const made = await run([
-      'make-data',
-      '--system',
-      'mass-spring',
-      '--trajectories',
-      '6',
-      '--points',
-      '10',
-      '--out',
-      spring,
-    ]);
-    expect(made.code, made.stderr).toBe(0);
+    await makeSpringCsv(spring, 6, 10);
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/pr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFile } from './model-io.js';
 import { loadModel, readModelFile } from './model-io.js';
-import { expectRefused, run, tempDir, trainArgs } from './test-utils/run-cli.js';
+import { expectRefused, makeSpringCsv, run, tempDir, trainArgs } from './test-utils/run-cli.js';
 import { generatePaperSystemCsv, PAPER_SYSTEMS, paperSystemCsvChunks } from './systems.js';
 import { OutputFile, TEMPORARY_NAME } from './write-atomic.js';
 
@@ -20,18 +20,7 @@ beforeAll(async () => {
   dir = await tempDir();
   spring = dir.path('spring.csv');
   model = dir.path('model.json');
-  const made = await run([
-    'make-data',
-    '--system',
-    'mass-spring',
-    '--trajectories',
-    '4',
-    '--points',
-    '10',
-    '--out',
-    spring,
-  ]);
-  expect(made.code, made.stderr).toBe(0);
+  await makeSpringCsv(spring, 4, 10);
   const trained = await run([...trainArgs(spring, 'hnn', model), ...TINY]);
   expect(trained.code, trained.stderr).toBe(0);
 });

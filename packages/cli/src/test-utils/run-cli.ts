@@ -64,3 +64,23 @@ export async function expectRefused(
 export function trainArgs(data: string, model: string, out: string): string[] {
   return ['train', '--data', data, '--model', model, '--out', out];
 }
+
+/** Writes `hnn make-data --system mass-spring` data to `out` and checks that it succeeded. */
+export async function makeSpringCsv(
+  out: string,
+  trajectories: number,
+  points: number,
+): Promise<void> {
+  const made = await run([
+    'make-data',
+    '--system',
+    'mass-spring',
+    '--trajectories',
+    String(trajectories),
+    '--points',
+    String(points),
+    '--out',
+    out,
+  ]);
+  expect(made.code, made.stderr).toBe(0);
+}
